@@ -1,0 +1,113 @@
+"""Where the course keeps its files, and the run profiles that size it.
+
+Every path the helpers write to comes from `data_dir()`. Profiles change how much of the
+real data is used and for how long the models train; they never change the architecture,
+so parameter counts are the textbook's in every profile.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROFILE_ENV = "COURSE_PROFILE"
+DATA_DIR_ENV = "COURSE_DATA_DIR"
+DEFAULT_PROFILE = "quick"
+
+MAX_TOKENS = 20_000  # vocabulary size of every model: the textbook's
+SEED = 1337  # the textbook's seed, used for the split, the subsets and Keras
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much data and training one run of the course uses.
+
+    `*_per_class` is the number of reviews of each class (pos, neg) taken from the split;
+    None takes them all.
+    """
+
+    name: str
+    description: str
+    train_per_class: int | None
+    val_per_class: int | None
+    test_per_class: int | None
+    sequence_length: int
+    batch_size: int
+    epochs: int
+
+    @property
+    def uses_every_review(self) -> bool:
+        return (self.train_per_class, self.val_per_class, self.test_per_class) == (None,) * 3
+
+
+PROFILES: dict[str, Profile] = {
+    "full": Profile(
+        name="full",
+        description="the textbook's settings: all 20,000 / 5,000 / 25,000 reviews, 600 tokens, 10 epochs",
+        train_per_class=None,
+        val_per_class=None,
+        test_per_class=None,
+        sequence_length=600,
+        batch_size=32,
+        epochs=10,
+    ),
+    "quick": Profile(
+        name="quick",
+        description="real reviews, sized for about half an hour of the whole course on a 2-core CPU",
+        train_per_class=2_500,
+        val_per_class=500,
+        test_per_class=1_000,
+        sequence_length=200,
+        batch_size=32,
+        epochs=4,
+    ),
+    "smoke": Profile(
+        name="smoke",
+        description="a tiny balanced sample of the real reviews, for CI: checks that everything runs",
+        train_per_class=100,
+        val_per_class=50,
+        test_per_class=100,
+        sequence_length=100,
+        batch_size=32,
+        epochs=2,
+    ),
+}
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """Return the profile called `name`, or the one named by $COURSE_PROFILE (default quick).
+
+    Raises ValueError for an unknown name, listing the known ones.
+    """
+    chosen = (name or os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE).strip().lower()
+    try:
+        return PROFILES[chosen]
+    except KeyError:
+        known = ", ".join(PROFILES)
+        raise ValueError(
+            f"unknown profile {chosen!r}: choose one of {known} "
+            f"(argument, or the {PROFILE_ENV} environment variable)"
+        ) from None
+
+
+def project_root() -> Path | None:
+    """The course checkout this package was installed from, or None for a plain install."""
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
+
+
+def data_dir() -> Path:
+    """The folder for downloads, extracted data, caches, checkpoints and results.
+
+    $COURSE_DATA_DIR if set; else `data/` in the course checkout; else `data/` in the
+    current folder (a plain install, as on Colab). The folder is created if missing.
+    """
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        path = Path(configured).expanduser()
+    else:
+        root = project_root()
+        path = (root if root is not None else Path.cwd()) / "data"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()

@@ -1,0 +1,25 @@
+"""Keep TensorFlow's native log lines (oneDNN, CUDA probing) out of notebook outputs.
+
+TensorFlow's C++ core writes some informational lines straight to file descriptor 2,
+where neither `TF_CPP_MIN_LOG_LEVEL` nor Python's warning filters reach them. Python
+exceptions are unaffected: they are raised, not printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send what is written to file descriptor 2 to /dev/null while the block runs."""
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
