@@ -1,0 +1,176 @@
+"""The review archive: fetching with checksums, safe extraction, the validation split."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import build_imdb_archive
+
+from helpers.config import Profile
+from helpers.fetch import ChecksumMismatch, Source, source_from_env
+from helpers.imdb import (
+    IMDB_SOURCE,
+    CorruptArchive,
+    UnsafeArchive,
+    count_reviews,
+    prepare_imdb,
+    reviews_dir,
+    split_validation,
+)
+
+pytestmark = pytest.mark.usefixtures("isolated_data_dir")
+
+
+def local_source(archive: Path, sha256: str) -> Source:
+    return Source(location=str(archive), sha256=sha256, filename="aclImdb_v1.tar.gz")
+
+
+def listing(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+@pytest.fixture
+def archive(tmp_path) -> tuple[Path, str]:
+    path = tmp_path / "source" / "aclImdb_v1.tar.gz"
+    path.parent.mkdir()
+    return path, build_imdb_archive(path, per_class=10)
+
+
+def test_good_archive_is_extracted_split_and_unlabelled_reviews_dropped(archive, isolated_data_dir):
+    root = prepare_imdb(local_source(*archive))
+
+    assert root == isolated_data_dir / "aclImdb"
+    assert count_reviews(root) == {
+        "train": {"neg": 8, "pos": 8},
+        "val": {"neg": 2, "pos": 2},
+        "test": {"neg": 10, "pos": 10},
+    }
+    assert not (root / "train" / "unsup").exists()
+    assert (root / "README").is_file()
+
+
+def test_wrong_checksum_is_refused_before_anything_is_extracted(archive, isolated_data_dir):
+    path, _ = archive
+    with pytest.raises(ChecksumMismatch, match="expected 0{64}"):
+        prepare_imdb(local_source(path, "0" * 64))
+    assert list(isolated_data_dir.iterdir()) == []
+
+
+def test_download_with_wrong_checksum_leaves_no_cached_file(archive, isolated_data_dir):
+    path, _ = archive
+    url = Source(location=path.as_uri(), sha256="0" * 64, filename="aclImdb_v1.tar.gz")
+    with pytest.raises(ChecksumMismatch, match="deleted"):
+        prepare_imdb(url)
+    assert not (isolated_data_dir / "downloads" / "aclImdb_v1.tar.gz").exists()
+    assert not (isolated_data_dir / "aclImdb").exists()
+
+
+def test_download_with_right_checksum_is_cached_and_extracted(archive, isolated_data_dir):
+    path, sha256 = archive
+    root = prepare_imdb(Source(location=path.as_uri(), sha256=sha256, filename="aclImdb_v1.tar.gz"))
+    assert (isolated_data_dir / "downloads" / "aclImdb_v1.tar.gz").is_file()
+    assert count_reviews(root)["test"] == {"neg": 10, "pos": 10}
+
+
+def test_truncated_archive_is_reported_and_leaves_nothing_behind(archive, isolated_data_dir, tmp_path):
+    path, _ = archive
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    import hashlib
+
+    sha256 = hashlib.sha256(truncated.read_bytes()).hexdigest()
+    with pytest.raises(CorruptArchive, match="truncated or damaged"):
+        prepare_imdb(local_source(truncated, sha256))
+    assert sorted(p.name for p in isolated_data_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../escaped.txt", "/tmp/absolute-escape.txt", "aclImdb/../../escaped.txt"])
+def test_tar_member_outside_target_is_refused(tmp_path, isolated_data_dir, name):
+    path = tmp_path / "evil.tar.gz"
+    sha256 = build_imdb_archive(path, per_class=2, extra={name: b"gotcha"})
+    with pytest.raises(UnsafeArchive, match="refusing archive member"):
+        prepare_imdb(local_source(path, sha256))
+    assert not (isolated_data_dir.parent / "escaped.txt").exists()
+    assert not Path("/tmp/absolute-escape.txt").exists()
+    assert not (isolated_data_dir / "aclImdb").exists()
+
+
+def test_tar_link_member_is_refused(tmp_path, isolated_data_dir):
+    path = tmp_path / "link.tar.gz"
+    sha256 = build_imdb_archive(path, per_class=2, links={"aclImdb/train/pos/9_9.txt": "/etc/passwd"})
+    with pytest.raises(UnsafeArchive, match="only files and folders"):
+        prepare_imdb(local_source(path, sha256))
+    assert not (isolated_data_dir / "aclImdb").exists()
+
+
+def test_second_run_changes_nothing(archive):
+    root = prepare_imdb(local_source(*archive))
+    before = listing(root)
+    assert prepare_imdb(local_source(*archive)) == root
+    assert listing(root) == before
+    assert split_validation(root) == 0
+
+
+def test_split_takes_the_textbook_share_of_a_sorted_seeded_shuffle(archive):
+    root = prepare_imdb(local_source(*archive))
+    for label in ("neg", "pos"):
+        names = sorted(p.name for split in ("train", "val") for p in (root / split / label).iterdir())
+        random.Random(1337).shuffle(names)
+        expected = set(names[-int(0.2 * len(names)) :])
+        assert {p.name for p in (root / "val" / label).iterdir()} == expected
+
+
+def test_interrupted_split_is_repaired_without_moving_files_twice(archive, tmp_path):
+    root = prepare_imdb(local_source(*archive))
+    finished = listing(root)
+    # Undo part of the split, as if it had stopped halfway, and misplace one file more.
+    val_pos = sorted((root / "val" / "pos").iterdir())
+    os.replace(val_pos[0], root / "train" / "pos" / val_pos[0].name)
+    train_neg = sorted((root / "train" / "neg").iterdir())
+    os.replace(train_neg[0], root / "val" / "neg" / train_neg[0].name)
+
+    assert split_validation(root) == 2
+    assert listing(root) == finished
+    assert count_reviews(root)["train"] == {"neg": 8, "pos": 8}
+
+
+def test_profile_sample_is_balanced_seeded_and_reused(archive, monkeypatch):
+    path, sha256 = archive
+    monkeypatch.setenv("IMDB_SOURCE", str(path))
+    monkeypatch.setenv("IMDB_SHA256", sha256)
+    tiny = Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
+                   sequence_length=10, batch_size=2, epochs=1)
+    folder = reviews_dir(tiny)
+    assert count_reviews(folder) == {
+        "train": {"neg": 3, "pos": 3}, "val": {"neg": 1, "pos": 1}, "test": {"neg": 2, "pos": 2}
+    }
+    first = listing(folder)
+    shutil.rmtree(folder)
+    assert listing(reviews_dir(tiny)) == first
+
+
+def test_local_source_checksum_is_read_from_sidecar_file(archive, monkeypatch):
+    path, sha256 = archive
+    path.with_name(path.name + ".sha256").write_text(f"{sha256}  {path.name}\n")
+    monkeypatch.setenv("IMDB_SOURCE", str(path))
+    monkeypatch.delenv("IMDB_SHA256", raising=False)
+    source = source_from_env(IMDB_SOURCE, "IMDB_SOURCE", "IMDB_SHA256")
+    assert (source.location, source.sha256) == (str(path), sha256)
+
+
+def test_other_source_without_checksum_is_refused(monkeypatch):
+    monkeypatch.setenv("IMDB_SOURCE", "https://example.org/aclImdb_v1.tar.gz")
+    monkeypatch.delenv("IMDB_SHA256", raising=False)
+    with pytest.raises(ValueError, match="set IMDB_SHA256"):
+        source_from_env(IMDB_SOURCE, "IMDB_SOURCE", "IMDB_SHA256")
+
+
+def test_official_source_is_the_default(monkeypatch):
+    monkeypatch.delenv("IMDB_SOURCE", raising=False)
+    source = source_from_env(IMDB_SOURCE, "IMDB_SOURCE", "IMDB_SHA256")
+    assert source.location == "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
+    assert source.sha256 == "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"

@@ -1,0 +1,33 @@
+"""environment.yml (for conda users) installs what pyproject.toml declares."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pip_section_of_environment_yml() -> set[str]:
+    lines = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if re.match(r"\s*- pip:\s*$", line))
+    entries = []
+    for line in lines[start + 1 :]:
+        match = re.match(r"\s{4,}- (.+)$", line)
+        if not match:
+            break
+        entries.append(match.group(1).strip())
+    return set(entries)
+
+
+def test_environment_yml_installs_the_declared_dependencies_and_the_package():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = set(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        declared |= set(extra)
+    assert pip_section_of_environment_yml() == declared | {"-e ."}
+
+
+def test_environment_yml_pins_the_python_of_the_course():
+    assert "  - python=3.11" in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()

@@ -1,0 +1,75 @@
+"""The course runner: choosing notebooks, tidy outputs, failures that name the cell, the command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from helpers.runner import NotebookFailed, course_notebooks, execute_notebook, select_notebooks, tidy_outputs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_course_notebooks_are_numbered_in_order():
+    names = [nb.stem[:2] for nb in course_notebooks()]
+    assert names == ["01", "02", "03", "04", "05", "06"]
+
+
+def test_notebooks_are_chosen_by_number_or_name_in_course_order():
+    notebooks = course_notebooks()
+    chosen = select_notebooks(notebooks, ["06", "03_learned_embeddings"])
+    assert [nb.stem[:2] for nb in chosen] == ["03", "06"]
+
+
+def test_unknown_notebook_is_an_error_listing_the_course():
+    with pytest.raises(ValueError, match="no notebook matches 07.*01_data_preparation"):
+        select_notebooks(course_notebooks(), ["07"])
+
+
+def test_progress_bars_are_stored_as_the_screen_shows_them():
+    notebook = new_notebook(cells=[new_code_cell("fit()")])
+    notebook.cells[0].outputs = [
+        new_output("stream", name="stdout", text="Epoch 1/2\n\r1/3 [=..]"),
+        new_output("stream", name="stdout", text="\r2/3 [==.]"),
+        new_output("stream", name="stdout", text="\r3/3 [===] done\nEpoch 2/2\n"),
+    ]
+    tidy_outputs(notebook)
+    assert [o["text"] for o in notebook.cells[0].outputs] == ["Epoch 1/2\n3/3 [===] done\nEpoch 2/2\n"]
+
+
+def test_failing_cell_is_named_and_the_partial_notebook_kept(tmp_path):
+    source = tmp_path / "07_broken.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0")]), source)
+    target = tmp_path / "out" / source.name
+    target.parent.mkdir()
+    with pytest.raises(NotebookFailed, match=r"07_broken.ipynb failed in cell 2 \('1 / 0'\): ZeroDivisionError"):
+        execute_notebook(source, target)
+    assert nbformat.read(target, as_version=4).cells[1].outputs[0]["ename"] == "ZeroDivisionError"
+
+
+def test_course_command_runs_a_notebook_into_the_output_folder(tmp_path):
+    """The README's "run the course" command, on notebook 01 and the smoke profile."""
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers", "run", "--profile", "smoke", "--output", str(tmp_path), "01"],
+        cwd=ROOT, env=os.environ | {"COURSE_PROFILE": "quick"}, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "[1/1] 01_data_preparation (smoke)" in result.stdout
+    executed = nbformat.read(tmp_path / "01_data_preparation.ipynb", as_version=4)
+    assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
+    assert "Profile: smoke" in result.stdout
+
+
+def test_course_command_refuses_to_write_over_the_notebooks():
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers", "run", "--output", str(ROOT / "notebooks"), "01"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert "notebooks' own folder" in result.stderr
