@@ -52,11 +52,14 @@ def plot_history(record: RunRecord) -> plt.Figure:
 def plot_validation_accuracy(runs: dict[str, RunRecord]) -> plt.Figure:
     """Validation accuracy per epoch of every recorded model, on one chart."""
     figure, axes = plt.subplots(figsize=(8, 4))
+    longest = 1
     for model in COURSE_MODELS:
         if model.key in runs:
             values = runs[model.key].history["val_accuracy"]
+            longest = max(longest, len(values))
             axes.plot(np.arange(1, len(values) + 1), values, "o-", label=model.title)
     axes.set(xlabel="epoch", ylabel="validation accuracy", title="Validation accuracy per epoch")
+    axes.set_xticks(np.arange(1, longest + 1))
     axes.legend()
     figure.tight_layout()
     return figure
