@@ -60,7 +60,7 @@ PROFILES: dict[str, Profile] = {
         test_per_class=1_000,
         sequence_length=200,
         batch_size=32,
-        epochs=4,
+        epochs=6,
     ),
     "smoke": Profile(
         name="smoke",
