@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -45,19 +46,18 @@ class GloveVectors:
     words: list[str]
     vectors: np.ndarray
     origin: str
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def dim(self) -> int:
         return int(self.vectors.shape[1])
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
         """Row of each word (the first one, should a word repeat)."""
-        if not self._index:
-            for row, word in enumerate(self.words):
-                self._index.setdefault(word, row)
-        return self._index
+        index: dict[str, int] = {}
+        for row, word in enumerate(self.words):
+            index.setdefault(word, row)
+        return index
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def _write_cache(path: Path, glove: GloveVectors) -> None:
 def _read_cache(path: Path) -> GloveVectors:
     words = _with_suffix(path, ".words.txt").read_text(encoding="utf-8").split("\n")
     vectors = np.load(_with_suffix(path, ".npy"))
-    return GloveVectors(words, vectors, origin=f"{path.name[:-13]}.txt (cached parse of glove.6B.zip)")
+    return GloveVectors(words, vectors, origin=f"{path.name.rsplit('-', 1)[0]}.txt (cached parse of glove.6B.zip)")
 
 
 def _with_suffix(path: Path, suffix: str) -> Path:

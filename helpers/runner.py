@@ -41,12 +41,16 @@ def select_notebooks(notebooks: list[Path], wanted: list[str]) -> list[Path]:
     """The notebooks named in `wanted` by number ('02') or name, in course order; all if empty."""
     if not wanted:
         return notebooks
-    chosen = [nb for nb in notebooks if any(nb.stem == w or nb.stem.startswith(f"{w}_") for w in wanted)]
-    unknown = [w for w in wanted if not any(nb.stem == w or nb.stem.startswith(f"{w}_") for nb in notebooks)]
+    chosen = [nb for nb in notebooks if any(_is_named(nb, w) for w in wanted)]
+    unknown = [w for w in wanted if not any(_is_named(nb, w) for nb in notebooks)]
     if unknown:
         names = ", ".join(nb.stem for nb in notebooks)
         raise ValueError(f"no notebook matches {', '.join(unknown)}; the course has {names}")
     return chosen
+
+
+def _is_named(notebook: Path, wanted: str) -> bool:
+    return notebook.stem == wanted or notebook.stem.startswith(f"{wanted}_")
 
 
 def run_course(profile: Profile, wanted: list[str] | None = None, output: Path | None = None) -> list[Path]:
