@@ -1,35 +1,41 @@
 """Seconds per training step of each model of the course, on real review batches.
 
-    python benchmarks/training_steps.py [--profile full] [--steps 5]
+    python benchmarks/training_steps.py [--profile full] [--steps 5] [--lengths 200 600]
 
-Builds the four models as notebooks 02–05 do (GloVe weights left random: only the shape
-matters for speed), trains each on a few batches of the profile's data after two warm-up
-steps, and prints seconds per step. These are the figures behind the CPU estimates in
-`helpers/session.py`.
+Builds the models as notebooks 02–05 do (GloVe weights left random: only the shape matters
+for speed): the literal one-hot model (`one_hot_literal`), its exact row-lookup twin that
+notebook 2 trains (`one_hot`), learned embeddings, masking and frozen GloVe. Each is trained
+on a few batches of the profile's data, cut to each length, after two warm-up steps; all in
+one run, so that the ratios compare like with like. These are the figures behind the CPU
+estimates in `helpers/session.py`.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 
 import keras
 from keras import layers
 
 from helpers import MAX_TOKENS, SEED, get_profile
+from helpers.one_hot import OneHotLSTM
 from helpers.session import describe_device
 from helpers.text_data import load_course_data
+from helpers.training import seconds_per_step
 
 
 def build(kind: str, sequence_length: int) -> keras.Model:
     inputs = keras.Input(shape=(sequence_length,), dtype="int64")
     if kind == "one_hot":
-        x = layers.CategoryEncoding(num_tokens=MAX_TOKENS, output_mode="one_hot")(inputs)
-    elif kind == "glove":
-        x = layers.Embedding(MAX_TOKENS, 100, trainable=False, mask_zero=True)(inputs)
+        x = layers.Bidirectional(OneHotLSTM(32, num_tokens=MAX_TOKENS))(inputs)
     else:
-        x = layers.Embedding(MAX_TOKENS, 256, mask_zero=kind == "masking")(inputs)
-    x = layers.Bidirectional(layers.LSTM(32))(x)
+        if kind == "one_hot_literal":
+            x = layers.CategoryEncoding(num_tokens=MAX_TOKENS, output_mode="one_hot")(inputs)
+        elif kind == "glove":
+            x = layers.Embedding(MAX_TOKENS, 100, trainable=False, mask_zero=True)(inputs)
+        else:
+            x = layers.Embedding(MAX_TOKENS, 256, mask_zero=kind == "masking")(inputs)
+        x = layers.Bidirectional(layers.LSTM(32))(x)
     x = layers.Dropout(0.5)(x)
     outputs = layers.Dense(1, activation="sigmoid")(x)
     model = keras.Model(inputs, outputs)
@@ -37,29 +43,35 @@ def build(kind: str, sequence_length: int) -> keras.Model:
     return model
 
 
-def seconds_per_step(model: keras.Model, batches: list, warmup: int = 2) -> float:
-    for tokens, labels in batches[:warmup]:
-        model.train_on_batch(tokens, labels)
-    start = time.perf_counter()
-    for tokens, labels in batches[warmup:]:
-        model.train_on_batch(tokens, labels)
-    return (time.perf_counter() - start) / len(batches[warmup:])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="full")
     parser.add_argument("--steps", type=int, default=5)
-    parser.add_argument("--models", nargs="*", default=["one_hot", "embeddings", "masking", "glove"])
+    parser.add_argument("--lengths", nargs="*", type=int, help="tokens per review (default: the profile's)")
+    parser.add_argument(
+        "--models", nargs="*", default=["one_hot_literal", "one_hot", "embeddings", "masking", "glove"]
+    )
     args = parser.parse_args()
     profile = get_profile(args.profile)
     data = load_course_data(profile)
     batches = list(data.train.take(args.steps + 2))
-    print(f"profile {profile.name}: batch {profile.batch_size} × {profile.sequence_length} tokens, {describe_device()}")
-    for kind in args.models:
-        keras.utils.set_random_seed(SEED)
-        seconds = seconds_per_step(build(kind, profile.sequence_length), batches)
-        print(f"{kind:<11} {seconds:7.3f} s per training step", flush=True)
+    lengths = args.lengths or [profile.sequence_length]
+    if max(lengths) > profile.sequence_length:
+        parser.error(f"the {profile.name} profile cuts reviews at {profile.sequence_length} tokens")
+    print(f"profile {profile.name}: batch {profile.batch_size}, {args.steps} timed steps, {describe_device()}")
+    for length in lengths:
+        cut = [(tokens[:, :length], labels) for tokens, labels in batches]
+        seconds = {}
+        for kind in args.models:
+            keras.utils.set_random_seed(SEED)
+            seconds[kind] = seconds_per_step(build(kind, length), cut, warmup=2)
+            print(f"{length:>4} tokens  {kind:<16} {seconds[kind]:7.3f} s per training step", flush=True)
+        if {"one_hot", "one_hot_literal", "embeddings"} <= seconds.keys():
+            print(
+                f"{length:>4} tokens  one_hot is {seconds['one_hot_literal'] / seconds['one_hot']:.1f}× faster than "
+                f"one_hot_literal, {seconds['one_hot'] / seconds['embeddings']:.2f}× the time of embeddings",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

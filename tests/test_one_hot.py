@@ -1,0 +1,163 @@
+"""The row-lookup one-hot LSTM is the literal one-hot model: same weights, outputs and gradients."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras
+from keras import layers
+
+from helpers import one_hot
+from helpers.config import PROFILES
+from helpers.text_data import CourseData
+from helpers.training import train_and_evaluate
+from helpers.one_hot import OneHotLSTM
+
+TOKENS = 50
+
+
+def literal_model() -> keras.Model:
+    inputs = keras.Input(shape=(None,), dtype="int64")
+    x = layers.CategoryEncoding(num_tokens=TOKENS, output_mode="one_hot")(inputs)
+    x = layers.Bidirectional(layers.LSTM(8))(x)
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.Dropout(0.5)(x)))
+
+
+def lookup_model() -> keras.Model:
+    inputs = keras.Input(shape=(None,), dtype="int64")
+    x = layers.Bidirectional(OneHotLSTM(8, num_tokens=TOKENS))(inputs)
+    return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.Dropout(0.5)(x)))
+
+
+def token_batch(seed: int = 0) -> np.ndarray:
+    """Random reviews of different lengths, right-padded with zeros as TextVectorization does."""
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(1, TOKENS, size=(6, 12))
+    for row, length in enumerate([12, 9, 5, 3, 1, 0]):
+        tokens[row, length:] = 0
+    return tokens
+
+
+def twins(seed: int = 0) -> tuple[keras.Model, keras.Model]:
+    """A literal model with random weights, and a lookup model given the same weights."""
+    keras.utils.set_random_seed(seed)
+    literal, lookup = literal_model(), lookup_model()
+    lookup.set_weights(literal.get_weights())
+    return literal, lookup
+
+
+def tiny_course_data() -> CourseData:
+    """Reviews of 12 tokens whose label shows in the ids, as batches of 8, under a 2-epoch profile."""
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, size=48)
+    tokens = np.where(labels[:, None] == 1, rng.integers(1, 25, (48, 12)), rng.integers(25, TOKENS, (48, 12)))
+    batches = tf.data.Dataset.from_tensor_slices((tokens, labels)).batch(8)
+    profile = replace(PROFILES["smoke"], name="tiny", epochs=2)
+    return CourseData(profile, None, batches, batches, batches, None, batches, batches.take(2), batches.take(2))
+
+
+def gradients(model: keras.Model, tokens: np.ndarray, labels: np.ndarray) -> list[np.ndarray]:
+    with tf.GradientTape() as tape:
+        loss = keras.losses.binary_crossentropy(labels, model(tokens, training=False))
+    return [np.asarray(tf.convert_to_tensor(g)) for g in tape.gradient(loss, model.trainable_weights)]
+
+
+def test_lookup_model_has_the_literal_models_weights_in_order():
+    literal, lookup = literal_model(), lookup_model()
+    assert [w.shape for w in lookup.weights] == [w.shape for w in literal.weights]
+    assert lookup.count_params() == literal.count_params()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lookup_model_predicts_what_the_literal_model_predicts(seed):
+    literal, lookup = twins(seed)
+    tokens = token_batch(seed)
+    np.testing.assert_allclose(lookup.predict(tokens, verbose=0), literal.predict(tokens, verbose=0), atol=1e-5)
+
+
+def test_lookup_model_has_the_literal_models_gradients():
+    literal, lookup = twins()
+    tokens, labels = token_batch(), np.array([[1], [0], [1], [1], [0], [1]], dtype="float32")
+    for weight, expected, actual in zip(literal.trainable_weights, gradients(literal, tokens, labels), gradients(lookup, tokens, labels)):
+        relative = np.linalg.norm(actual - expected) / np.linalg.norm(expected)
+        assert relative < 1e-5, f"{weight.path}: relative difference {relative:.1e}"
+
+
+def test_weights_copy_back_from_the_lookup_model_to_the_literal_model():
+    keras.utils.set_random_seed(3)
+    lookup, literal = lookup_model(), literal_model()
+    literal.set_weights(lookup.get_weights())
+    tokens = token_batch(3)
+    np.testing.assert_allclose(literal.predict(tokens, verbose=0), lookup.predict(tokens, verbose=0), atol=1e-5)
+
+
+def test_lookup_model_survives_keras_save_and_load(tmp_path):
+    _, lookup = twins()
+    lookup.save(tmp_path / "lookup.keras")
+    reloaded = keras.models.load_model(tmp_path / "lookup.keras")
+    assert isinstance(reloaded.layers[1].forward_layer, OneHotLSTM)
+    assert reloaded.layers[1].backward_layer.go_backwards
+    tokens = token_batch()
+    np.testing.assert_array_equal(reloaded.predict(tokens, verbose=0), lookup.predict(tokens, verbose=0))
+
+
+@pytest.mark.parametrize("bad_id", [TOKENS, -1])
+def test_token_ids_outside_the_vocabulary_are_refused(bad_id):
+    _, lookup = twins()
+    tokens = token_batch()
+    tokens[1, 2] = bad_id
+    with pytest.raises(tf.errors.InvalidArgumentError, match=rf"token id must be in \[0, {TOKENS}\)"):
+        lookup.predict(tokens, verbose=0)
+
+
+def test_dropout_inside_the_layer_is_refused():
+    with pytest.raises(ValueError, match="Dropout layer after it"):
+        OneHotLSTM(8, num_tokens=TOKENS, dropout=0.2)
+
+
+def test_cudnn_path_gets_an_identity_input_kernel(monkeypatch):
+    """On a GPU the recurrence runs in cuDNN, which multiplies its input by a kernel: the layer
+    passes the identity, so the result is the literal model's. Checked on the CPU by standing in
+    for cuDNN with the same arithmetic (input @ kernel + h @ recurrent_kernel + bias)."""
+    calls = []
+
+    def cudnn_stand_in(inputs, h, c, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
+                       return_sequences, go_backwards, unroll):
+        calls.append((go_backwards, np.asarray(kernel)))
+
+        def step(x, states):
+            z = keras.ops.matmul(x, kernel) + keras.ops.matmul(states[0], recurrent_kernel) + bias
+            i, f, g, o = keras.ops.split(z, 4, axis=-1)
+            c_next = recurrent_activation(f) * states[1] + recurrent_activation(i) * activation(g)
+            h_next = recurrent_activation(o) * activation(c_next)
+            return h_next, [h_next, c_next]
+
+        return one_hot.keras_backend.rnn(step, inputs, [h, c], go_backwards=go_backwards, mask=mask,
+                                         return_all_outputs=return_sequences)
+
+    literal, lookup = twins()
+    tokens = token_batch()
+    expected = literal(tokens)
+    monkeypatch.setattr(one_hot.keras_backend, "lstm", cudnn_stand_in)
+    np.testing.assert_allclose(lookup(tokens), expected, atol=1e-5)
+    assert sorted(backwards for backwards, _ in calls) == [False, True]
+    for _, kernel in calls:
+        np.testing.assert_array_equal(kernel, np.eye(4 * 8))
+
+
+@pytest.mark.usefixtures("isolated_data_dir")
+def test_training_the_lookup_twin_saves_the_literal_model_with_the_trained_weights():
+    literal, lookup = twins()
+    lookup.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    data = tiny_course_data()
+    record = train_and_evaluate(lookup, data, "one_hot", save_as=literal)
+
+    saved = keras.models.load_model(record.checkpoint)
+    assert isinstance(saved.layers[1], layers.CategoryEncoding)
+    tokens = token_batch()
+    np.testing.assert_allclose(saved.predict(tokens, verbose=0), lookup.predict(tokens, verbose=0), atol=1e-5)
+    assert saved.evaluate(data.test, verbose=0)[1] == pytest.approx(record.test_accuracy)
