@@ -83,8 +83,7 @@ def train_and_evaluate(
         best = keras.models.load_model(checkpoint)
         test_loss, test_accuracy = best.evaluate(data.test, verbose=0)
         if save_as is not None:
-            if not save_as.compiled:
-                save_as.compile_from_config(model.get_compile_config())
+            save_as.compile_from_config(model.get_compile_config())  # a fresh optimizer, as after loading
             save_as.set_weights(best.get_weights())
             save_as.save(checkpoint)
     record = RunRecord(
