@@ -1,14 +1,15 @@
 """Where the course keeps its files, and the run profiles that size it.
 
 Every path the helpers write to comes from `data_dir()`. Profiles change how much of the
-real data is used and for how long the models train; they never change the architecture,
-so parameter counts are the textbook's in every profile.
+real data is used and for how long the models train; they never change the architecture.
+`custom_profile` derives a profile of your own from a built-in one.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROFILE_ENV = "COURSE_PROFILE"
@@ -89,6 +90,31 @@ def get_profile(name: str | None = None) -> Profile:
             f"unknown profile {chosen!r}: choose one of {known} "
             f"(argument, or the {PROFILE_ENV} environment variable)"
         ) from None
+
+
+def custom_profile(base: str, name: str, **changes: int | None) -> Profile:
+    """A copy of the built-in profile `base` with some settings changed, under a name of its own.
+
+    For example `custom_profile("quick", "quick-10ep", epochs=10)`, or `sequence_length=400`,
+    or `train_per_class=500`. The name keeps its data sample, checkpoints and results apart
+    from the built-in profiles' (`data/subsets/<name>-…`, `data/models/<name>/`,
+    `data/results/<name>.json`), so choose a new one for each set of changes. Raises
+    ValueError for an unknown base or setting, or a name that is taken or unfit for a path.
+    """
+    settings = [f.name for f in fields(Profile) if f.name not in ("name", "description")]
+    unknown = sorted(set(changes) - set(settings))
+    if unknown:
+        raise ValueError(f"unknown setting {', '.join(unknown)}: choose among {', '.join(settings)}")
+    if name.strip().lower() in PROFILES:
+        raise ValueError(
+            f"{name!r} is a built-in profile: give your profile a new name, such as '{base}-mine', "
+            "so that its results do not overwrite the built-in one's"
+        )
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        raise ValueError(f"profile name {name!r}: use letters, digits, '-' and '_' only (it names folders)")
+    original = get_profile(base)
+    described = ", ".join(f"{key}={value}" for key, value in changes.items()) or "no changes"
+    return replace(original, name=name, description=f"the {original.name} profile with {described}", **changes)
 
 
 def project_root() -> Path | None:

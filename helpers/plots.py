@@ -83,3 +83,50 @@ def plot_test_accuracy(runs: dict[str, RunRecord]) -> plt.Figure:
 
 def _title(key: str) -> str:
     return next((m.title for m in COURSE_MODELS if m.key == key), key)
+
+
+def project_2d(vectors: np.ndarray) -> tuple[np.ndarray, float]:
+    """Principal-component projection of the rows of `vectors` onto their two main directions.
+
+    Returns the `(n, 2)` coordinates and the share of the rows' variance that the two
+    directions keep. Plain numpy: centre the rows, take the singular value decomposition.
+    """
+    centred = np.asarray(vectors, dtype=np.float64) - np.mean(vectors, axis=0)
+    _, singular_values, directions = np.linalg.svd(centred, full_matrices=False)
+    variance = singular_values**2
+    return centred @ directions[:2].T, float(variance[:2].sum() / max(variance.sum(), 1e-12))
+
+
+def plot_word_map(words: list[str], tables: dict[str, np.ndarray], groups: list[str]) -> plt.Figure:
+    """One panel per embedding: its vectors of `words` (rows in order) projected to 2-D.
+
+    `groups` gives each word's group (for example "film", "positive", "negative"), shown as its
+    colour; each panel's title says how much of the variance the projection keeps.
+    """
+    kinds = list(dict.fromkeys(groups))
+    colours = dict(zip(kinds, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+    figure, panels = plt.subplots(1, len(tables), figsize=(6.5 * len(tables), 5.5), squeeze=False)
+    for axes, (title, vectors) in zip(panels[0], tables.items()):
+        points, kept = project_2d(vectors)
+        for kind in kinds:
+            rows = [i for i, group in enumerate(groups) if group == kind]
+            axes.scatter(points[rows, 0], points[rows, 1], color=colours[kind], label=kind)
+        for word, (x, y) in zip(words, points):
+            axes.annotate(word, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=8)
+        axes.set(title=f"{title} (the two axes keep {kept:.0%} of the variance)", xticks=[], yticks=[])
+        axes.legend()
+    figure.tight_layout()
+    return figure
+
+
+def plot_distances(words: list[str], distances: dict[str, np.ndarray]) -> plt.Figure:
+    """One heatmap per square matrix of distances between `words`, each with its own scale."""
+    figure, panels = plt.subplots(1, len(distances), figsize=(5 * len(distances), 4.2), squeeze=False)
+    for axes, (title, matrix) in zip(panels[0], distances.items()):
+        image = axes.imshow(matrix, cmap="viridis", vmin=0)
+        axes.set(title=title, xticks=range(len(words)), yticks=range(len(words)))
+        axes.set_xticklabels(words, rotation=45, ha="right")
+        axes.set_yticklabels(words)
+        figure.colorbar(image, ax=axes, shrink=0.8, label="distance")
+    figure.tight_layout()
+    return figure

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.config import PROFILES, data_dir, get_profile
+from helpers.config import PROFILES, custom_profile, data_dir, get_profile
 
 
 def test_environment_variable_picks_the_profile(monkeypatch):
@@ -35,3 +35,35 @@ def test_data_dir_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "elsewhere"))
     assert data_dir() == tmp_path / "elsewhere"
     assert data_dir().is_dir()
+
+
+def test_custom_profile_changes_only_what_it_is_told():
+    profile = custom_profile("quick", "quick-10ep", epochs=10)
+    quick = PROFILES["quick"]
+    assert (profile.name, profile.epochs) == ("quick-10ep", 10)
+    assert (profile.train_per_class, profile.sequence_length, profile.batch_size) == (
+        quick.train_per_class, quick.sequence_length, quick.batch_size)
+    assert "epochs=10" in profile.description
+    assert quick.epochs == 6  # the built-in profile is left as it was
+
+
+def test_custom_profile_keeps_its_results_apart(isolated_data_dir):
+    from helpers.results import results_path
+    from helpers.training import checkpoint_path
+
+    profile = custom_profile("smoke", "smoke-long", sequence_length=400)
+    assert results_path(profile.name) != results_path("smoke")
+    assert checkpoint_path(profile.name, "masking").parent.name == "smoke-long"
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "message"),
+    [
+        ("quick", {"epochs": 10}, "'quick' is a built-in profile"),
+        ("quick-10ep", {"epoch": 10}, "unknown setting epoch: choose among"),
+        ("../elsewhere", {"epochs": 10}, "letters, digits"),
+    ],
+)
+def test_custom_profile_refuses_what_would_mix_up_results(name, changes, message):
+    with pytest.raises(ValueError, match=message):
+        custom_profile("quick", name, **changes)
