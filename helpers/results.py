@@ -97,6 +97,13 @@ def accuracy_gap(first: RunRecord, second: RunRecord, z: float = Z_95) -> tuple[
     return first.test_accuracy - second.test_accuracy, z * math.sqrt(variance)
 
 
+def gap_summary(first: RunRecord, second: RunRecord) -> str:
+    """One line on `first` against `second`: both accuracies, the gap and whether it exceeds the noise."""
+    gap, half = accuracy_gap(first, second)
+    verdict = "larger than the noise" if abs(gap) > half else "within the noise"
+    return f"{first.test_accuracy:.3f} against {second.test_accuracy:.3f}: gap {gap:+.3f} ± {half:.3f}, {verdict}"
+
+
 def seconds_text(seconds: float) -> str:
     """Seconds as the table shows them: one decimal under 10 s, whole seconds above."""
     return f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"

@@ -12,7 +12,7 @@ import tensorflow as tf
 import keras
 from helpers.config import PROFILES
 from helpers.results import (
-    RunRecord, accuracy_gap, accuracy_interval, load_runs, record_run, results_path, results_table,
+    RunRecord, accuracy_gap, accuracy_interval, gap_summary, load_runs, record_run, results_path, results_table,
 )
 from helpers.text_data import CourseData
 from helpers.training import train_and_evaluate
@@ -89,6 +89,12 @@ def test_accuracy_gap_and_its_half_width():
     assert half == pytest.approx(1.959964 * np.sqrt((0.85 * 0.15 + 0.8 * 0.2) / 2000))
     with pytest.raises(ValueError, match="train it again"):
         accuracy_gap(a_record("glove", 0.7, None), a_record("masking", 0.8))
+
+
+def test_gap_summary_says_whether_the_gap_exceeds_the_noise():
+    masking = a_record("masking", 0.80, 2000)
+    assert gap_summary(a_record("bag_of_bigrams", 0.85, 2000), masking).endswith("+0.050 ± 0.023, larger than the noise")
+    assert gap_summary(a_record("conv_stack", 0.79, 2000), masking).endswith("-0.010 ± 0.025, within the noise")
 
 
 def tiny_course_data() -> CourseData:
