@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from helpers.results import COURSE_MODELS, RunRecord
 
@@ -99,6 +100,8 @@ def plot_accuracy_against_time(runs: dict[str, RunRecord]) -> plt.Figure:
         axes.annotate(model.title, (run.mean_seconds_per_epoch, run.test_accuracy), xytext=(6, 4),
                       textcoords="offset points", fontsize=8)
     axes.set_xscale("log")
+    for axis_formatter in (axes.xaxis.set_major_formatter, axes.xaxis.set_minor_formatter):
+        axis_formatter(FuncFormatter(lambda seconds, _: f"{seconds:g}"))
     profile = next(iter(runs.values())).profile if runs else "?"
     axes.set(xlabel="training seconds per epoch (log scale)", ylabel="test accuracy",
              title=f"Accuracy against cost ({profile} profile; bars: 95 % interval)")
