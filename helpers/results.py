@@ -37,6 +37,7 @@ COURSE_MODELS = (
     CourseModel("bag_of_bigrams", "Bag of bigrams", "06_bag_of_words_and_bigrams", 0.90, 320_033),
     CourseModel("conv_stack", "Separable-conv stack", "07_separable_conv_stack", None, None),
 )
+
 Z_95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
 
 
