@@ -9,6 +9,7 @@ GloVe, training bookkeeping, results and plots. Each module has one job:
 - `text_data`: datasets and `TextVectorization`;
 - `glove`: GloVe vectors and the embedding matrix;
 - `training`, `results`: fitting, testing and recording runs;
+- `bag_of_words`, `builders`: multi-hot datasets, and the models of notebooks 06 and 07;
 - `plots`: the figures; `session`: the setup report; `runner`: running the whole course.
 
 Importing it imports TensorFlow with its native start-up messages (oneDNN, CUDA probing)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from helpers.results import COURSE_MODELS, RunRecord
 
@@ -66,19 +67,53 @@ def plot_validation_accuracy(runs: dict[str, RunRecord]) -> plt.Figure:
 
 
 def plot_test_accuracy(runs: dict[str, RunRecord]) -> plt.Figure:
-    """Test accuracy of each recorded model beside the textbook's figure."""
+    """Test accuracy of each recorded model, with its 95 % interval, beside the textbook's figure."""
     models = [m for m in COURSE_MODELS if m.key in runs]
     positions = np.arange(len(models))
-    figure, axes = plt.subplots(figsize=(8, 4))
-    ours = axes.bar(positions - 0.2, [runs[m.key].test_accuracy for m in models], 0.4, label="this run")
+    figure, axes = plt.subplots(figsize=(10, 4.5))
+    accuracies = [runs[m.key].test_accuracy for m in models]
+    errors = np.array([_interval_error(runs[m.key]) for m in models]).T
+    ours = axes.bar(positions - 0.2, accuracies, 0.4, yerr=errors, capsize=3, label="this run (95 % interval)")
     textbook = [m.textbook_accuracy or 0 for m in models]
     axes.bar(positions + 0.2, textbook, 0.4, label="textbook (full data)", color="#bbbbbb")
     axes.bar_label(ours, fmt="%.3f")
     axes.set(xticks=positions, ylim=(0.4, 1.08), ylabel="test accuracy", title="Test accuracy")
-    axes.set_xticklabels([m.title for m in models], rotation=10)
+    axes.set_xticklabels([m.title for m in models], rotation=20, ha="right")
     axes.legend(loc="upper center", ncol=2)
     figure.tight_layout()
     return figure
+
+
+def plot_accuracy_against_time(runs: dict[str, RunRecord]) -> plt.Figure:
+    """Test accuracy (95 % interval bars) against training seconds per epoch, one point per model.
+
+    The time axis is logarithmic: the models span two orders of magnitude. Up and to the
+    left is better: more accurate and cheaper.
+    """
+    figure, axes = plt.subplots(figsize=(8, 4.5))
+    for model in COURSE_MODELS:
+        run = runs.get(model.key)
+        if run is None:
+            continue
+        error = np.array(_interval_error(run)).reshape(2, 1)
+        axes.errorbar(run.mean_seconds_per_epoch, run.test_accuracy, yerr=error, fmt="o", capsize=4, label=model.title)
+        axes.annotate(model.title, (run.mean_seconds_per_epoch, run.test_accuracy), xytext=(6, 4),
+                      textcoords="offset points", fontsize=8)
+    axes.set_xscale("log")
+    for axis_formatter in (axes.xaxis.set_major_formatter, axes.xaxis.set_minor_formatter):
+        axis_formatter(FuncFormatter(lambda seconds, _: f"{seconds:g}"))
+    profile = next(iter(runs.values())).profile if runs else "?"
+    axes.set(xlabel="training seconds per epoch (log scale)", ylabel="test accuracy",
+             title=f"Accuracy against cost ({profile} profile; bars: 95 % interval)")
+    axes.grid(True, which="both", alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def _interval_error(run: RunRecord) -> tuple[float, float]:
+    """Distances from the accuracy down and up to its 95 % interval (zero if unknown)."""
+    interval = run.test_interval
+    return (run.test_accuracy - interval[0], interval[1] - run.test_accuracy) if interval else (0.0, 0.0)
 
 
 def _title(key: str) -> str:

@@ -1,12 +1,15 @@
 """The record of each training run, kept in `data/results/<profile>.json`, and the results table.
 
-Notebooks 02–05 each add their model's run; notebook 06 and the course runner read them
-back. The textbook's figures travel with the catalogue of models below.
+Notebooks 02–07 each add their models' runs; notebook 08 and the course runner read them
+back. The textbook's figures travel with the catalogue of models below. Test accuracies
+carry a 95 % Wilson interval: the test set is a sample of reviews, and a model's accuracy
+on it is a binomial proportion.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,7 +24,7 @@ class CourseModel:
     title: str
     notebook: str
     textbook_accuracy: float | None
-    textbook_params: int
+    textbook_params: int | None
 
 
 COURSE_MODELS = (
@@ -29,7 +32,13 @@ COURSE_MODELS = (
     CourseModel("embeddings", "Learned embeddings", "03_learned_embeddings", 0.87, 5_194_049),
     CourseModel("masking", "Embeddings + masking", "04_padding_and_masking", 0.88, 5_194_049),
     CourseModel("glove", "Pretrained GloVe, frozen", "05_pretrained_glove_embeddings", None, 2_034_113),
+    CourseModel("bag_of_words", "Bag of words", "06_bag_of_words_and_bigrams", None, 320_033),
+    # The textbook's previous section: about 0.90 for bigrams on whole reviews, full data.
+    CourseModel("bag_of_bigrams", "Bag of bigrams", "06_bag_of_words_and_bigrams", 0.90, 320_033),
+    CourseModel("conv_stack", "Separable-conv stack", "07_separable_conv_stack", None, None),
 )
+
+Z_95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
 
 
 @dataclass
@@ -49,10 +58,56 @@ class RunRecord:
     recorded_at: str
     checkpoint: str
     notes: dict[str, str] = field(default_factory=dict)
+    test_reviews: int | None = None  # None in records written before it was kept
 
     @property
     def mean_seconds_per_epoch(self) -> float:
         return sum(self.seconds_per_epoch) / max(1, len(self.seconds_per_epoch))
+
+    @property
+    def test_interval(self) -> tuple[float, float] | None:
+        """The 95 % Wilson interval of the test accuracy, or None if the test size is unknown."""
+        return accuracy_interval(self.test_accuracy, self.test_reviews) if self.test_reviews else None
+
+
+def accuracy_interval(accuracy: float, reviews: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval (95 % by default) of an accuracy measured on `reviews` reviews.
+
+    Unlike the normal approximation (accuracy ± z·√(p(1−p)/n)) it stays inside [0, 1] and
+    holds for accuracies near 0 or 1. Raises ValueError for no reviews or an accuracy
+    outside [0, 1].
+    """
+    if reviews <= 0 or not 0 <= accuracy <= 1:
+        raise ValueError(f"an accuracy in [0, 1] on at least one review is needed, got {accuracy} on {reviews}")
+    centre = (accuracy + z**2 / (2 * reviews)) / (1 + z**2 / reviews)
+    half = z / (1 + z**2 / reviews) * math.sqrt(accuracy * (1 - accuracy) / reviews + z**2 / (4 * reviews**2))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def accuracy_gap(first: RunRecord, second: RunRecord, z: float = Z_95) -> tuple[float, float]:
+    """`first`'s test accuracy minus `second`'s, and the half-width of its 95 % interval.
+
+    The two accuracies are treated as independent proportions (normal approximation). When
+    both models were tested on the same reviews their errors are correlated and the true
+    interval is narrower, so a gap larger than this half-width is a real difference.
+    Raises ValueError if either record lacks its test size.
+    """
+    if not (first.test_reviews and second.test_reviews):
+        raise ValueError(f"{first.model} or {second.model} has no test size recorded: train it again")
+    variance = sum(r.test_accuracy * (1 - r.test_accuracy) / r.test_reviews for r in (first, second))
+    return first.test_accuracy - second.test_accuracy, z * math.sqrt(variance)
+
+
+def gap_summary(first: RunRecord, second: RunRecord) -> str:
+    """One line on `first` against `second`: both accuracies, the gap and whether it exceeds the noise."""
+    gap, half = accuracy_gap(first, second)
+    verdict = "larger than the noise" if abs(gap) > half else "within the noise"
+    return f"{first.test_accuracy:.3f} against {second.test_accuracy:.3f}: gap {gap:+.3f} ± {half:.3f}, {verdict}"
+
+
+def seconds_text(seconds: float) -> str:
+    """Seconds as the table shows them: one decimal under 10 s, whole seconds above."""
+    return f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"
 
 
 def results_path(profile: str) -> Path:
@@ -86,7 +141,7 @@ def results_table(profile: str) -> str:
     Models not run yet are listed with the notebook that trains them.
     """
     runs = load_runs(profile)
-    header = ("model", "params (trainable)", "test acc.", "textbook", "best epoch", "s/epoch", "device")
+    header = ("model", "params (trainable)", "test acc. (95 % interval)", "textbook", "best epoch", "s/epoch", "device")
     rows = [header]
     for model in COURSE_MODELS:
         textbook = f"{model.textbook_accuracy:.3f}" if model.textbook_accuracy else "–"
@@ -97,13 +152,18 @@ def results_table(profile: str) -> str:
         rows.append((
             model.title,
             f"{run.params_total:,} ({run.params_trainable:,})",
-            f"{run.test_accuracy:.3f}",
+            _with_interval(run),
             textbook,
             f"{run.best_epoch} of {len(run.seconds_per_epoch)}",
-            f"{run.mean_seconds_per_epoch:.0f}",
+            seconds_text(run.mean_seconds_per_epoch),
             run.device,
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return f"Profile: {profile}\n" + "\n".join(lines)
+
+
+def _with_interval(run: RunRecord) -> str:
+    interval = run.test_interval
+    return f"{run.test_accuracy:.3f}" + (f" ({interval[0]:.3f}–{interval[1]:.3f})" if interval else "")

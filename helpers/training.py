@@ -1,7 +1,7 @@
 """Training bookkeeping: fit with the best epoch checkpointed, test it, record the run.
 
 The model itself is built in the notebook; `train_and_evaluate` does the rest the same way
-for every model, so their results can be compared in notebook 06.
+for every model, so their results can be compared in notebook 08.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 
 from helpers.config import data_dir
 from helpers.native_log import native_stderr_silenced
-from helpers.results import RunRecord, record_run
+from helpers.results import RunRecord, record_run, seconds_text
 from helpers.session import describe_device
 from helpers.text_data import CourseData
 
@@ -100,10 +100,13 @@ def train_and_evaluate(
         recorded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         checkpoint=str(checkpoint),
         notes=dict(notes or {}),
+        test_reviews=sum(int(labels.shape[0]) for _, labels in data.test),
     )
     record_run(record)
+    low, high = record.test_interval
     print(
         f"Test accuracy of the best epoch ({record.best_epoch}): {record.test_accuracy:.3f} "
-        f"— {record.mean_seconds_per_epoch:.0f} s per epoch on {record.device}"
+        f"(95 % interval {low:.3f}–{high:.3f} on {record.test_reviews:,} reviews) "
+        f"— {seconds_text(record.mean_seconds_per_epoch)} s per epoch on {record.device}"
     )
     return record

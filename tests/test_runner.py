@@ -18,18 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_course_notebooks_are_numbered_in_order():
     names = [nb.stem[:2] for nb in course_notebooks()]
-    assert names == ["01", "02", "03", "04", "05", "06"]
+    assert names == ["01", "02", "03", "04", "05", "06", "07", "08"]
 
 
 def test_notebooks_are_chosen_by_number_or_name_in_course_order():
     notebooks = course_notebooks()
-    chosen = select_notebooks(notebooks, ["06", "03_learned_embeddings"])
-    assert [nb.stem[:2] for nb in chosen] == ["03", "06"]
+    chosen = select_notebooks(notebooks, ["08", "03_learned_embeddings"])
+    assert [nb.stem[:2] for nb in chosen] == ["03", "08"]
 
 
 def test_unknown_notebook_is_an_error_listing_the_course():
-    with pytest.raises(ValueError, match="no notebook matches 07.*01_data_preparation"):
-        select_notebooks(course_notebooks(), ["07"])
+    with pytest.raises(ValueError, match="no notebook matches 09.*01_data_preparation"):
+        select_notebooks(course_notebooks(), ["09"])
 
 
 def test_progress_bars_are_stored_as_the_screen_shows_them():

@@ -11,19 +11,21 @@ import tensorflow as tf
 
 import keras
 from helpers.config import PROFILES
-from helpers.results import RunRecord, load_runs, record_run, results_path, results_table
+from helpers.results import (
+    RunRecord, accuracy_gap, accuracy_interval, gap_summary, load_runs, record_run, results_path, results_table,
+)
 from helpers.text_data import CourseData
 from helpers.training import train_and_evaluate
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
 
-def a_record(model: str = "embeddings", accuracy: float = 0.8) -> RunRecord:
+def a_record(model: str = "embeddings", accuracy: float = 0.8, test_reviews: int | None = 200) -> RunRecord:
     return RunRecord(
         model=model, profile="smoke", params_total=10, params_trainable=5, test_accuracy=accuracy,
         test_loss=0.5, best_epoch=1, history={"loss": [0.6], "val_loss": [0.5], "accuracy": [0.7],
         "val_accuracy": [0.75]}, seconds_per_epoch=[12.0], device="CPU (2 cores)",
-        recorded_at="2026-01-01T00:00:00+00:00", checkpoint="x.keras",
+        recorded_at="2026-01-01T00:00:00+00:00", checkpoint="x.keras", test_reviews=test_reviews,
     )
 
 
@@ -45,6 +47,56 @@ def test_results_table_lists_models_not_run_with_their_notebook():
     assert "run 05_pretrained_glove_embeddings.ipynb" in table
 
 
+def test_results_table_lists_the_models_of_notebooks_06_and_07():
+    record_run(a_record("bag_of_bigrams", 0.85, test_reviews=2000))
+    table = results_table("smoke")
+    assert "Bag of bigrams" in table and "0.850 (0.834–0.865)" in table and "0.900" in table
+    assert "run 06_bag_of_words_and_bigrams.ipynb" in table  # the bag of words, not run yet
+    assert "run 07_separable_conv_stack.ipynb" in table
+
+
+def test_a_record_written_before_the_test_size_was_kept_still_loads():
+    record_run(a_record("masking", 0.8))
+    stored = json.loads(results_path("smoke").read_text())
+    del stored["masking"]["test_reviews"]
+    results_path("smoke").write_text(json.dumps(stored))
+    run = load_runs("smoke")["masking"]
+    assert run.test_interval is None
+    assert "0.800  " in results_table("smoke")
+
+
+@pytest.mark.parametrize(("accuracy", "reviews"), [(0.5, 100), (0.82, 2000), (0.97, 40)])
+def test_interval_bounds_are_where_the_score_test_reaches_95_percent(accuracy, reviews):
+    for bound in accuracy_interval(accuracy, reviews):
+        score = abs(accuracy - bound) / np.sqrt(bound * (1 - bound) / reviews)
+        assert score == pytest.approx(1.959964, rel=1e-6)
+
+
+def test_interval_of_a_perfect_score_stays_below_one_and_narrows_with_more_reviews():
+    low, high = accuracy_interval(1.0, 10)
+    assert high == pytest.approx(1.0) and low == pytest.approx(0.7225, abs=1e-4)
+    assert accuracy_interval(1.0, 1000)[0] > low
+
+
+def test_interval_needs_reviews():
+    with pytest.raises(ValueError, match="at least one review"):
+        accuracy_interval(0.8, 0)
+
+
+def test_accuracy_gap_and_its_half_width():
+    gap, half = accuracy_gap(a_record("bag_of_bigrams", 0.85, 2000), a_record("masking", 0.80, 2000))
+    assert gap == pytest.approx(0.05)
+    assert half == pytest.approx(1.959964 * np.sqrt((0.85 * 0.15 + 0.8 * 0.2) / 2000))
+    with pytest.raises(ValueError, match="train it again"):
+        accuracy_gap(a_record("glove", 0.7, None), a_record("masking", 0.8))
+
+
+def test_gap_summary_says_whether_the_gap_exceeds_the_noise():
+    masking = a_record("masking", 0.80, 2000)
+    assert gap_summary(a_record("bag_of_bigrams", 0.85, 2000), masking).endswith("+0.050 ± 0.023, larger than the noise")
+    assert gap_summary(a_record("conv_stack", 0.79, 2000), masking).endswith("-0.010 ± 0.025, within the noise")
+
+
 def tiny_course_data() -> CourseData:
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 2, size=48)
@@ -58,7 +110,7 @@ def tiny_course_data() -> CourseData:
     return CourseData(profile, None, raw, raw, raw, None, batches(48), batches(16), batches(16))
 
 
-def test_train_and_evaluate_keeps_the_best_epoch_and_records_the_run():
+def test_train_and_evaluate_keeps_the_best_epoch_and_records_the_run(capsys):
     keras.utils.set_random_seed(0)
     inputs = keras.Input(shape=(None,), dtype="int64")
     x = keras.layers.Embedding(20, 4)(inputs)
@@ -74,3 +126,6 @@ def test_train_and_evaluate_keeps_the_best_epoch_and_records_the_run():
     best = keras.models.load_model(record.checkpoint)
     assert best.evaluate(tiny_course_data().test, verbose=0)[1] == pytest.approx(record.test_accuracy)
     assert load_runs("tiny")["embeddings"].test_accuracy == record.test_accuracy
+    low, high = accuracy_interval(record.test_accuracy, 16)
+    assert record.test_reviews == 16
+    assert f"(95 % interval {low:.3f}–{high:.3f} on 16 reviews)" in capsys.readouterr().out

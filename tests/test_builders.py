@@ -1,0 +1,40 @@
+"""The models of notebooks 06 and 07: parameter counts, and the conv stack's receptive field."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import helpers  # noqa: F401  (imports TensorFlow quietly)
+import keras
+from helpers.builders import bag_model, conv_stack_model, receptive_field
+
+
+def test_bag_model_count_depends_only_on_the_vocabulary():
+    assert bag_model().count_params() == 20_000 * 16 + 16 + 16 + 1 == 320_033
+    assert bag_model(max_tokens=100).count_params() == 100 * 16 + 16 + 17
+
+
+def test_conv_stack_parameter_count():
+    separable = 64 * 5 + 64 * 64 + 64  # depthwise, pointwise, bias
+    assert conv_stack_model().count_params() == 20_000 * 64 + 6 * separable + 65 == 1_306_945
+
+
+@pytest.mark.parametrize(("kernel_size", "dilations", "convs"), [(5, (1, 2, 4), 2), (3, (1,), 1), (3, (1, 3), 1)])
+def test_receptive_field_is_how_far_one_token_reaches(kernel_size, dilations, convs):
+    """Change one token in the middle and see which positions of the last block's output move."""
+    keras.utils.set_random_seed(0)
+    model = conv_stack_model(max_tokens=50, dim=8, kernel_size=kernel_size, dilations=dilations, convs_per_block=convs)
+    last_block = keras.Model(model.input, model.get_layer(index=len(model.layers) - 4).output)
+    tokens = np.random.default_rng(0).integers(1, 50, size=(1, 101))
+    changed = tokens.copy()
+    changed[0, 50] = 0
+    moved = np.abs(np.asarray(last_block(changed)) - np.asarray(last_block(tokens)))[0].max(axis=-1) > 0
+    positions = np.flatnonzero(moved)
+    assert positions.max() - positions.min() + 1 == receptive_field(kernel_size, dilations, convs)
+
+
+def test_conv_stack_reads_reviews_of_any_length():
+    model = conv_stack_model(max_tokens=50, dim=8)
+    for length in (3, 40):
+        assert model.predict(np.ones((2, length), dtype="int64"), verbose=0).shape == (2, 1)
