@@ -1,7 +1,7 @@
 """The record of each training run, kept in `data/results/<profile>.json`, and the results table.
 
 Notebooks 02–05 each add their model's run; notebook 06 and the course runner read them
-back. The textbook's figures travel with the catalogue of models below.
+back. The models and the textbook's figures come from `helpers.catalogue`.
 """
 
 from __future__ import annotations
@@ -10,31 +10,13 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from helpers.catalogue import COURSE_MODELS
 from helpers.config import data_dir
-
-
-@dataclass(frozen=True)
-class CourseModel:
-    """One model of the course: its key, the notebook that trains it, the textbook's figures."""
-
-    key: str
-    title: str
-    notebook: str
-    textbook_accuracy: float | None
-    textbook_params: int
-
-
-COURSE_MODELS = (
-    CourseModel("one_hot", "One-hot BiLSTM", "02_one_hot_bidirectional_lstm", 0.877, 5_128_513),
-    CourseModel("embeddings", "Learned embeddings", "03_learned_embeddings", 0.87, 5_194_049),
-    CourseModel("masking", "Embeddings + masking", "04_padding_and_masking", 0.88, 5_194_049),
-    CourseModel("glove", "Pretrained GloVe, frozen", "05_pretrained_glove_embeddings", None, 2_034_113),
-)
 
 
 @dataclass
 class RunRecord:
-    """What one training run of one model measured."""
+    """What one training run of one model measured (`profile` is the profile's name)."""
 
     model: str
     profile: str
@@ -55,9 +37,9 @@ class RunRecord:
         return sum(self.seconds_per_epoch) / max(1, len(self.seconds_per_epoch))
 
 
-def results_path(profile: str) -> Path:
-    """The results file of a profile."""
-    return data_dir() / "results" / f"{profile}.json"
+def results_path(profile_name: str) -> Path:
+    """The results file of the profile called `profile_name`."""
+    return data_dir() / "results" / f"{profile_name}.json"
 
 
 def record_run(record: RunRecord) -> Path:
@@ -72,20 +54,19 @@ def record_run(record: RunRecord) -> Path:
     return path
 
 
-def load_runs(profile: str) -> dict[str, RunRecord]:
-    """The recorded runs of a profile, by model key (empty if none yet)."""
-    path = results_path(profile)
+def load_runs(profile_name: str) -> dict[str, RunRecord]:
+    """The recorded runs of the profile called `profile_name`, by model key (empty if none yet)."""
+    path = results_path(profile_name)
     if not path.is_file():
         return {}
     return {key: RunRecord(**run) for key, run in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-def results_table(profile: str) -> str:
-    """A plain-text table of the profile's runs beside the textbook's figures.
-
-    Models not run yet are listed with the notebook that trains them.
+def results_table(profile_name: str) -> str:
+    """A plain-text table of the runs of the profile called `profile_name`, beside the
+    textbook's figures. Models not run yet are listed with the notebook that trains them.
     """
-    runs = load_runs(profile)
+    runs = load_runs(profile_name)
     header = ("model", "params (trainable)", "test acc.", "textbook", "best epoch", "s/epoch", "device")
     rows = [header]
     for model in COURSE_MODELS:
@@ -106,4 +87,4 @@ def results_table(profile: str) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    return f"Profile: {profile}\n" + "\n".join(lines)
+    return f"Profile: {profile_name}\n" + "\n".join(lines)

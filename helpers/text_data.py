@@ -24,7 +24,6 @@ class CourseData:
     """The datasets of one profile: raw `(text, label)` and integer `(tokens, label)` batches."""
 
     profile: Profile
-    reviews_dir: Path
     raw_train: tf.data.Dataset
     raw_val: tf.data.Dataset
     raw_test: tf.data.Dataset
@@ -56,7 +55,6 @@ def load_course_data(profile: Profile | str | None = None) -> CourseData:
     sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(folder).items()}
     return CourseData(
         profile=profile,
-        reviews_dir=folder,
         raw_train=raw_train,
         raw_val=raw_val,
         raw_test=raw_test,

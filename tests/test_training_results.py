@@ -55,7 +55,7 @@ def tiny_course_data() -> CourseData:
 
     profile = replace(PROFILES["smoke"], name="tiny", epochs=3)
     raw = tf.data.Dataset.from_tensor_slices((["a review"], [0])).batch(1)
-    return CourseData(profile, None, raw, raw, raw, None, batches(48), batches(16), batches(16))
+    return CourseData(profile, raw, raw, raw, None, batches(48), batches(16), batches(16))
 
 
 def test_train_and_evaluate_keeps_the_best_epoch_and_records_the_run():
