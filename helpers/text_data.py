@@ -43,9 +43,9 @@ class CourseData:
         return " ".join(vocabulary[int(i)] for i in np.asarray(tokens) if i != 0)
 
 
-def load_course_data(profile: Profile | str | None = None) -> CourseData:
+def load_course_data(profile: Profile | None = None) -> CourseData:
     """Prepare and load the datasets of `profile` (default: the active profile)."""
-    profile = profile if isinstance(profile, Profile) else get_profile(profile)
+    profile = profile or get_profile()
     folder = reviews_dir(profile)
     raw_train, raw_val, raw_test = (
         load_reviews(folder / split, profile.batch_size, shuffle=split == "train")
