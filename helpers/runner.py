@@ -111,7 +111,7 @@ def execute_notebook(source: Path, target: Path) -> None:
 
 class ProgressClient(NotebookClient):
     """A `NotebookClient` that prints each code cell as it starts and, once a cell has
-    printed a Keras `Epoch n/N` line, that cell's lines as they come; while a cell runs
+    printed a Keras `Epoch n/N` line (or resumes a training), that cell's lines as they come; while a cell runs
     silently, or a progress bar grows, it prints where things stand every
     `HEARTBEAT_SECONDS`."""
 
@@ -147,7 +147,7 @@ class ProgressClient(NotebookClient):
     def _echo_stream(self, text: str) -> None:
         *complete, self._line = (self._line + text).split("\n")
         for line in map(_screen_line, complete):
-            self._training = self._training or bool(re.match(r"Epoch \d+/\d+$", line))
+            self._training = self._training or bool(re.match(r"Epoch \d+/\d+$|Resuming after epoch", line))
             if self._training and line:
                 self._print(f"    {line}")
 

@@ -64,7 +64,7 @@ def train_and_evaluate(
         )
         best = keras.models.load_model(checkpoint)
         test_loss, test_accuracy = best.evaluate(data.test, verbose=0)
-    shutil.rmtree(backup, ignore_errors=True)  # BackupAndRestore removes it too, when it finishes
+    _remove_backup(backup)
     history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
     record = RunRecord(
         model=model_key,
@@ -87,6 +87,17 @@ def train_and_evaluate(
         f"— {record.mean_seconds_per_epoch:.0f} s per epoch on {record.device}"
     )
     return record
+
+
+def _remove_backup(backup: Path) -> None:
+    """Remove a finished run's backup (BackupAndRestore's files, the epoch log) and the
+    folders above it that it leaves empty."""
+    shutil.rmtree(backup, ignore_errors=True)
+    for folder in (backup.parent, backup.parent.parent):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: another run's backup is there
+            return
 
 
 class EpochLog(keras.callbacks.Callback):

@@ -106,4 +106,4 @@ def test_killed_run_resumes_and_ends_as_an_uninterrupted_run(tmp_path):
     assert resumed["best_epoch"] == uninterrupted["best_epoch"]
     assert resumed["weights"] == uninterrupted["weights"]
     assert resumed["test_accuracy"] == uninterrupted["test_accuracy"]
-    assert not backup.exists()
+    assert not (tmp_path / "twice" / "backups").exists()
