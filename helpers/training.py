@@ -123,6 +123,13 @@ class EpochLog(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._first_epoch_begun = False
+        logged = self._read()
+        if logged and logged[0]["params"] != self.model.count_params():
+            raise ValueError(
+                f"the unfinished training backed up in {self.path.parent} is of another model "
+                f"({logged[0]['params']:,} parameters; this one has {self.model.count_params():,}): "
+                "delete that folder to start afresh"
+            )
 
     def on_epoch_begin(self, epoch, logs=None):
         if not self._first_epoch_begun:
@@ -137,6 +144,7 @@ class EpochLog(keras.callbacks.Callback):
             "logs": {name: float(value) for name, value in (logs or {}).items()},
             "seconds": time.perf_counter() - self._start,
             "random_states": [v.numpy().tolist() for v in self._random_states()],
+            "params": self.model.count_params(),
         })
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".partial")
