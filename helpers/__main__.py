@@ -18,7 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--output", type=Path, help="folder for the executed notebooks (default: data/runs/PROFILE)")
     args = parser.parse_args(argv)
 
-    from helpers.runner import NotebookFailed, run_course
+    try:
+        from helpers.runner import NotebookFailed, run_course
+    except ModuleNotFoundError as error:
+        print(f"error: the course runner needs {error.name}: pip install -e \".[lab]\"", file=sys.stderr)
+        return 1
 
     try:
         run_course(get_profile(args.profile), args.notebooks, args.output)

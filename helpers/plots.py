@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from helpers.results import COURSE_MODELS, RunRecord
+from helpers.catalogue import COURSE_MODELS
+from helpers.results import RunRecord
 
 
 def plot_review_lengths(lengths: np.ndarray, cut: int, textbook_cut: int = 600) -> plt.Figure:

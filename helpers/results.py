@@ -1,7 +1,7 @@
 """The record of each training run, kept in `data/results/<profile>.json`, and the results table.
 
 Notebooks 02–07 each add their models' runs; notebook 08 and the course runner read them
-back. The textbook's figures travel with the catalogue of models below. Test accuracies
+back. The models and the textbook's figures come from `helpers.catalogue`. Test accuracies
 carry a 95 % Wilson interval: the test set is a sample of reviews, and a model's accuracy
 on it is a binomial proportion.
 """
@@ -13,37 +13,16 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from helpers.catalogue import COURSE_MODELS
 from helpers.config import data_dir
 
-
-@dataclass(frozen=True)
-class CourseModel:
-    """One model of the course: its key, the notebook that trains it, the textbook's figures."""
-
-    key: str
-    title: str
-    notebook: str
-    textbook_accuracy: float | None
-    textbook_params: int | None
-
-
-COURSE_MODELS = (
-    CourseModel("one_hot", "One-hot BiLSTM", "02_one_hot_bidirectional_lstm", 0.877, 5_128_513),
-    CourseModel("embeddings", "Learned embeddings", "03_learned_embeddings", 0.87, 5_194_049),
-    CourseModel("masking", "Embeddings + masking", "04_padding_and_masking", 0.88, 5_194_049),
-    CourseModel("glove", "Pretrained GloVe, frozen", "05_pretrained_glove_embeddings", None, 2_034_113),
-    CourseModel("bag_of_words", "Bag of words", "06_bag_of_words_and_bigrams", None, 320_033),
-    # The textbook's previous section: about 0.90 for bigrams on whole reviews, full data.
-    CourseModel("bag_of_bigrams", "Bag of bigrams", "06_bag_of_words_and_bigrams", 0.90, 320_033),
-    CourseModel("conv_stack", "Separable-conv stack", "07_separable_conv_stack", None, None),
-)
 
 Z_95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
 
 
 @dataclass
 class RunRecord:
-    """What one training run of one model measured."""
+    """What one training run of one model measured (`profile` is the profile's name)."""
 
     model: str
     profile: str
@@ -110,9 +89,9 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"
 
 
-def results_path(profile: str) -> Path:
-    """The results file of a profile."""
-    return data_dir() / "results" / f"{profile}.json"
+def results_path(profile_name: str) -> Path:
+    """The results file of the profile called `profile_name`."""
+    return data_dir() / "results" / f"{profile_name}.json"
 
 
 def record_run(record: RunRecord) -> Path:
@@ -127,20 +106,19 @@ def record_run(record: RunRecord) -> Path:
     return path
 
 
-def load_runs(profile: str) -> dict[str, RunRecord]:
-    """The recorded runs of a profile, by model key (empty if none yet)."""
-    path = results_path(profile)
+def load_runs(profile_name: str) -> dict[str, RunRecord]:
+    """The recorded runs of the profile called `profile_name`, by model key (empty if none yet)."""
+    path = results_path(profile_name)
     if not path.is_file():
         return {}
     return {key: RunRecord(**run) for key, run in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
-def results_table(profile: str) -> str:
-    """A plain-text table of the profile's runs beside the textbook's figures.
-
-    Models not run yet are listed with the notebook that trains them.
+def results_table(profile_name: str) -> str:
+    """A plain-text table of the runs of the profile called `profile_name`, beside the
+    textbook's figures. Models not run yet are listed with the notebook that trains them.
     """
-    runs = load_runs(profile)
+    runs = load_runs(profile_name)
     header = ("model", "params (trainable)", "test acc. (95 % interval)", "textbook", "best epoch", "s/epoch", "device")
     rows = [header]
     for model in COURSE_MODELS:
@@ -161,7 +139,7 @@ def results_table(profile: str) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    return f"Profile: {profile}\n" + "\n".join(lines)
+    return f"Profile: {profile_name}\n" + "\n".join(lines)
 
 
 def _with_interval(run: RunRecord) -> str:

@@ -4,20 +4,26 @@
     python -m helpers run --profile smoke 01 06      # a subset, by number or name
 
 Executed copies go to `data/runs/<profile>/` (or `--output`), never over the notebooks
-themselves. A failing cell stops the run with the notebook and the cell named; the copy
-executed so far is kept for a look. At the end the results table is printed.
+themselves. While a notebook runs, the terminal shows each code cell as it starts and,
+from a training cell, Keras' epoch lines as they come, with the progress bar's state at
+least every half minute. A failing cell stops the run with the notebook and the cell
+named; the copy executed so far is kept for a look. At the end come the time each
+notebook took and the results table.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import tempfile
+import threading
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from traitlets.config import Config
 
 from helpers.config import PROFILE_ENV, Profile, data_dir, project_root
 from helpers.results import results_table
@@ -27,10 +33,13 @@ class NotebookFailed(RuntimeError):
     """A cell of a notebook raised while the course was running."""
 
 
-def course_notebooks(folder: Path | None = None) -> list[Path]:
+HEARTBEAT_SECONDS = 30  # longest silence in the terminal while a cell runs
+
+
+def course_notebooks() -> list[Path]:
     """The numbered notebooks of the course (`NN_name.ipynb`), in order."""
     root = project_root()
-    folder = folder or (root / "notebooks" if root else Path("notebooks"))
+    folder = root / "notebooks" if root else Path("notebooks")
     notebooks = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise FileNotFoundError(f"no course notebooks in {folder}: run this from a checkout of the course")
@@ -64,32 +73,104 @@ def run_course(profile: Profile, wanted: list[str] | None = None, output: Path |
         raise ValueError("the output folder is the notebooks' own folder: pick another with --output")
     output.mkdir(parents=True, exist_ok=True)
     os.environ[PROFILE_ENV] = profile.name  # the kernels inherit it
-    executed, started = [], time.perf_counter()
+    executed, minutes = [], {}
     for number, source in enumerate(notebooks, start=1):
-        print(f"[{number}/{len(notebooks)}] {source.stem} ({profile.name}) …", flush=True)
+        print(f"[{number}/{len(notebooks)}] {source.stem} ({profile.name})", flush=True)
         start = time.perf_counter()
         target = output / source.name
         execute_notebook(source, target)
         executed.append(target)
-        print(f"      done in {time.perf_counter() - start:.0f} s", flush=True)
-    print(f"\nThe course ran in {(time.perf_counter() - started) / 60:.1f} min; executed notebooks in {output}\n")
+        minutes[source.stem] = (time.perf_counter() - start) / 60
+        print(f"      done in {minutes[source.stem]:.1f} min", flush=True)
+    width = max(len(name) for name in minutes)
+    print(f"\nThe course ran in {sum(minutes.values()):.1f} min on the '{profile.name}' profile:")
+    print("\n".join(f"  {name:<{width}}  {value:5.1f} min" for name, value in minutes.items()))
+    print(f"Executed notebooks in {output}\n")
     print(results_table(profile.name))
     return executed
 
 
 def execute_notebook(source: Path, target: Path) -> None:
-    """Execute `source` in its own folder with the current environment's kernel; save to `target`."""
+    """Execute `source` in its own folder with the current environment's kernel, showing
+    its progress (see the module doc); save it to `target`, as far as it ran."""
     notebook = nbformat.read(source, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}}
+    sockets = tempfile.TemporaryDirectory(prefix="course-kernel-")
+    client = ProgressClient(
+        notebook, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}},
+        config=_local_transport(Path(sockets.name)),
     )
     try:
         client.execute()
     except CellExecutionError as error:
         raise NotebookFailed(_describe_failure(source, notebook, error, target)) from None
     finally:
+        sockets.cleanup()
         tidy_outputs(notebook)
         nbformat.write(notebook, target)
+
+
+class ProgressClient(NotebookClient):
+    """A `NotebookClient` that prints each code cell as it starts and, once a cell has
+    printed a Keras `Epoch n/N` line (or resumes a training), that cell's lines as they come; while a cell runs
+    silently, or a progress bar grows, it prints where things stand every
+    `HEARTBEAT_SECONDS`."""
+
+    def __init__(self, notebook: nbformat.NotebookNode, **kwargs):
+        super().__init__(notebook, on_cell_execute=self._cell_starts, **kwargs)
+        self._code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+        self._lock = threading.Lock()
+        self._cell, self._cell_started, self._last_print = "kernel", time.monotonic(), time.monotonic()
+        self._training, self._line = False, ""
+
+    def execute(self, **kwargs):
+        stopped = threading.Event()
+        threading.Thread(target=self._heartbeat, args=(stopped,), daemon=True).start()
+        try:
+            return super().execute(**kwargs)
+        finally:
+            stopped.set()
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] == "stream":
+            with self._lock:
+                self._echo_stream(msg["content"]["text"])
+        return super().output(outs, msg, display_id, cell_index)
+
+    def _cell_starts(self, cell, cell_index: int) -> None:
+        number = self._code_cells.index(cell_index) + 1
+        first_line = next((line for line in cell.source.splitlines() if line.strip()), "")
+        with self._lock:
+            self._cell, self._cell_started = f"cell {number}/{len(self._code_cells)}", time.monotonic()
+            self._training, self._line = False, ""
+            self._print(f"  {self._cell:<11} {first_line[:80]}")
+
+    def _echo_stream(self, text: str) -> None:
+        *complete, self._line = (self._line + text).split("\n")
+        for line in map(_screen_line, complete):
+            self._training = self._training or bool(re.match(r"Epoch \d+/\d+$|Resuming after epoch", line))
+            if self._training and line:
+                self._print(f"    {line}")
+
+    def _heartbeat(self, stopped: threading.Event) -> None:
+        while not stopped.wait(1):
+            with self._lock:
+                if time.monotonic() - self._last_print < HEARTBEAT_SECONDS:
+                    continue
+                state = _screen_line(self._line) if self._training else ""
+                running = (time.monotonic() - self._cell_started) / 60
+                self._print(f"    {state}" if state else f"  {self._cell:<11} still running, {running:.1f} min")
+
+    def _print(self, line: str) -> None:
+        print(line, flush=True)
+        self._last_print = time.monotonic()
+
+
+def _local_transport(folder: Path) -> Config:
+    """Kernel messages over local sockets in `folder` (IPC) where the system has them, so
+    that the kernel neither listens on TCP nor warns that TCP is unencrypted."""
+    if os.name != "posix":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(folder / "kernel")}})
 
 
 def tidy_outputs(notebook: nbformat.NotebookNode) -> None:
@@ -119,6 +200,12 @@ def tidy_outputs(notebook: nbformat.NotebookNode) -> None:
 def _collapse_carriage_returns(text: str) -> str:
     lines = [line.rstrip("\r").rsplit("\r", 1)[-1] for line in text.split("\n")]
     return "\n".join(lines)
+
+
+def _screen_line(line: str) -> str:
+    """What a terminal last shows of one line: after its last carriage return, without
+    backspaces and colours."""
+    return _strip_ansi(_collapse_carriage_returns(line).replace("\b", "")).rstrip()
 
 
 def _describe_failure(source: Path, notebook, error: CellExecutionError, target: Path) -> str:

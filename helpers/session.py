@@ -1,20 +1,22 @@
-"""What the setup cell of every notebook reports: profile, device, and time estimates.
+"""What the setup cell of every notebook reports: profile, versions, device, time estimates.
 
-The estimates come from seconds per training step measured on a 2-core CPU at the full
-sequence length (batch 32, 600 tokens; see `benchmarks/`), scaled to the profile.
+Importing this module imports TensorFlow quietly (see `native_log`), so the setup cell
+imports it before `keras`. The estimates scale the CPU seconds per training step of the
+catalogue (batch 32, 600 tokens, 2-core CPU) to the profile.
 """
 
 from __future__ import annotations
 
 import os
 
-import tensorflow as tf
-
+from helpers.catalogue import COURSE_MODELS, course_model
 from helpers.config import Profile
+from helpers.imdb import VAL_FRACTION
+from helpers.native_log import import_tensorflow_quietly
 
-# Seconds per training step on a 2-core CPU, batch 32, 600 tokens (measured with benchmarks/training_steps.py).
-CPU_SECONDS_PER_STEP = {"one_hot": 4.3, "embeddings": 0.17, "masking": 0.24, "glove": 0.10}
-FULL_REVIEWS = {"train": 20_000, "val": 5_000}
+tf = import_tensorflow_quietly()
+
+OFFICIAL_TRAIN_REVIEWS = 25_000  # the archive's train split, before validation is taken from it
 
 
 def describe_device() -> str:
@@ -30,31 +32,44 @@ def has_gpu() -> bool:
     return bool(tf.config.list_physical_devices("GPU"))
 
 
-def estimate_cpu_seconds(profile: Profile, model: str) -> float:
-    """Rough CPU seconds to train `model` under `profile` (training and validation steps)."""
-    train = 2 * profile.train_per_class if profile.train_per_class else FULL_REVIEWS["train"]
-    val = 2 * profile.val_per_class if profile.val_per_class else FULL_REVIEWS["val"]
+def estimate_cpu_seconds(profile: Profile, model_key: str) -> float | None:
+    """Rough seconds to train a model under `profile` on a 2-core CPU (training and
+    validation steps); None for a model whose step time is not measured."""
+    per_step_full = course_model(model_key).cpu_seconds_per_step
+    if per_step_full is None:
+        return None
+    train = 2 * profile.train_per_class if profile.train_per_class else OFFICIAL_TRAIN_REVIEWS * (1 - VAL_FRACTION)
+    val = 2 * profile.val_per_class if profile.val_per_class else OFFICIAL_TRAIN_REVIEWS * VAL_FRACTION
     steps = -(-train // profile.batch_size) + -(-val // profile.batch_size) / 3
-    per_step = CPU_SECONDS_PER_STEP[model] * profile.sequence_length / 600 * profile.batch_size / 32
+    per_step = per_step_full * profile.sequence_length / 600 * profile.batch_size / 32
     return profile.epochs * steps * per_step
 
 
 def report_setup(profile: Profile) -> None:
-    """Print the active profile and the device; on a CPU, the estimated training times."""
+    """Print the active profile, the versions of Keras and TensorFlow, and the device;
+    on a CPU, the estimated training times."""
+    import keras
+
     print(f"Profile: {profile.name} ({profile.description})")
+    print(f"Keras {keras.__version__}, TensorFlow {tf.__version__}")
     print(f"Device:  {describe_device()}")
     if not has_gpu():
-        estimates = ", ".join(
-            f"{model} {_duration(estimate_cpu_seconds(profile, model))}" for model in CPU_SECONDS_PER_STEP
-        )
-        print(f"No GPU: estimated training time on a 2-core CPU: {estimates}")
+        estimates = [(m.key, estimate_cpu_seconds(profile, m.key)) for m in COURSE_MODELS]
+        shown = ", ".join(f"{key} {_duration(seconds)}" for key, seconds in estimates if seconds is not None)
+        print(f"No GPU: estimated training time on a 2-core CPU: {shown}")
 
 
-def warn_if_slow(profile: Profile, model: str, limit_seconds: float = 1800) -> None:
-    """Before a long training on a CPU, say how long it will take and what to do instead."""
-    seconds = estimate_cpu_seconds(profile, model)
-    if has_gpu() or seconds < limit_seconds:
-        print(f"Estimated training time here: {_duration(seconds)}.")
+def warn_if_slow(profile: Profile, model_key: str, limit_seconds: float = 1800) -> None:
+    """Before a training on a CPU, say how long it takes on a 2-core CPU, and what to do
+    instead when that is long. On a GPU, say so: the CPU figures do not apply there."""
+    if has_gpu():
+        print(f"Training on {describe_device()}.")
+        return
+    seconds = estimate_cpu_seconds(profile, model_key)
+    if seconds is None:
+        return
+    if seconds < limit_seconds:
+        print(f"Estimated training time on a 2-core CPU: {_duration(seconds)}.")
         return
     print(
         f"No GPU found: training this model under the '{profile.name}' profile takes about "

@@ -24,7 +24,6 @@ class CourseData:
     """The datasets of one profile: raw `(text, label)` and integer `(tokens, label)` batches."""
 
     profile: Profile
-    reviews_dir: Path
     raw_train: tf.data.Dataset
     raw_val: tf.data.Dataset
     raw_test: tf.data.Dataset
@@ -44,9 +43,9 @@ class CourseData:
         return " ".join(vocabulary[int(i)] for i in np.asarray(tokens) if i != 0)
 
 
-def load_course_data(profile: Profile | str | None = None) -> CourseData:
+def load_course_data(profile: Profile | None = None) -> CourseData:
     """Prepare and load the datasets of `profile` (default: the active profile)."""
-    profile = profile if isinstance(profile, Profile) else get_profile(profile)
+    profile = profile or get_profile()
     folder = reviews_dir(profile)
     raw_train, raw_val, raw_test = (
         load_reviews(folder / split, profile.batch_size, shuffle=split == "train")
@@ -56,7 +55,6 @@ def load_course_data(profile: Profile | str | None = None) -> CourseData:
     sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(folder).items()}
     return CourseData(
         profile=profile,
-        reviews_dir=folder,
         raw_train=raw_train,
         raw_val=raw_val,
         raw_test=raw_test,

@@ -1,10 +1,16 @@
-"""environment.yml (for conda users) installs what pyproject.toml declares."""
+"""What the package depends on: the core is what the notebooks import; environment.yml
+(for conda users) installs what pyproject.toml declares."""
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 import tomllib
 from pathlib import Path
+
+import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,3 +37,40 @@ def test_environment_yml_installs_the_declared_dependencies_and_the_package():
 
 def test_environment_yml_pins_the_python_of_the_course():
     assert "  - python=3.11" in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+
+
+def imported_packages(source: str) -> set[str]:
+    """Top-level names of the packages `source` imports, leaving out the standard library and helpers."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"helpers"}
+
+
+def requirement_names(requirements: list[str]) -> set[str]:
+    return {re.match(r"[A-Za-z0-9_.-]+", r).group(0).replace("-", "_").lower() for r in requirements}
+
+
+def test_the_core_is_what_the_notebooks_and_their_helpers_import():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    core, extras = requirement_names(project["dependencies"]), project["optional-dependencies"]
+    imported: dict[str, set[str]] = {}
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type == "code":
+                source = TransformerManager().transform_cell(cell.source)
+                imported.setdefault(notebook.name, set()).update(imported_packages(source))
+    for module in sorted((ROOT / "helpers").glob("*.py")):
+        imported[module.name] = imported_packages(module.read_text(encoding="utf-8"))
+    # Only the runner needs the `lab` extra (traitlets comes with nbclient), and GloVe's
+    # offline vectors the `glove-offline` one; each says what to install when it is missing.
+    allowed = {
+        "runner.py": core | requirement_names(extras["lab"]) | {"traitlets"},
+        "glove.py": core | requirement_names(extras["glove-offline"]),
+    }
+    beyond = {name: sorted(packages - allowed.get(name, core)) for name, packages in imported.items()}
+    assert {name: packages for name, packages in beyond.items() if packages} == {}
+    assert core - set().union(*imported.values()) == set()  # nothing in the core that no one imports

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from ipykernel.ipkernel import IPythonKernel
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+from helpers import runner
 from helpers.runner import NotebookFailed, course_notebooks, execute_notebook, select_notebooks, tidy_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +55,22 @@ def test_failing_cell_is_named_and_the_partial_notebook_kept(tmp_path):
     assert nbformat.read(target, as_version=4).cells[1].outputs[0]["ename"] == "ZeroDivisionError"
 
 
+def test_progress_shows_cells_epoch_lines_and_a_heartbeat(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 1)
+    training = (
+        "import sys, time\nprint('loading')\nprint('Epoch 1/2')\n"
+        "sys.stdout.write('\\r\\x1b[1m1/3\\x1b[0m ━'); sys.stdout.flush(); time.sleep(2.5)\n"
+        "sys.stdout.write('\\b\\r3/3 ━━━ - loss: 0.5\\n')\nprint('Epoch 2/2')"
+    )
+    source = tmp_path / "07_training.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1"), new_code_cell(training)]), source)
+    execute_notebook(source, tmp_path / "out.ipynb")
+    shown = [line for line in capsys.readouterr().out.splitlines() if "still running" not in line]
+    assert shown[:2] == ["  cell 1/2    x = 1", "  cell 2/2    import sys, time"]
+    # Lines before the first epoch are not echoed; the bar's state shows while it grows.
+    assert shown[2:] == ["    Epoch 1/2", "    1/3 ━", "    3/3 ━━━ - loss: 0.5", "    Epoch 2/2"]
+
+
 def test_course_command_runs_a_notebook_into_the_output_folder(tmp_path):
     """The README's "run the course" command, on notebook 01 and the smoke profile."""
     result = subprocess.run(
@@ -61,8 +79,11 @@ def test_course_command_runs_a_notebook_into_the_output_folder(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "[1/1] 01_data_preparation (smoke)" in result.stdout
+    assert "  cell 1/" in result.stdout and "01_data_preparation   " in result.stdout  # progress, summary
+    assert "without encryption" not in result.stderr
     executed = nbformat.read(tmp_path / "01_data_preparation.ipynb", as_version=4)
     assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
+    assert executed.metadata.language_info == IPythonKernel.language_info
     assert "Profile: smoke" in result.stdout
 
 

@@ -15,7 +15,7 @@ from helpers.results import (
     RunRecord, accuracy_gap, accuracy_interval, gap_summary, load_runs, record_run, results_path, results_table,
 )
 from helpers.text_data import CourseData
-from helpers.training import train_and_evaluate
+from helpers.training import backup_dir, train_and_evaluate
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -107,18 +107,21 @@ def tiny_course_data() -> CourseData:
 
     profile = replace(PROFILES["smoke"], name="tiny", epochs=3)
     raw = tf.data.Dataset.from_tensor_slices((["a review"], [0])).batch(1)
-    return CourseData(profile, None, raw, raw, raw, None, batches(48), batches(16), batches(16))
+    return CourseData(profile, raw, raw, raw, None, batches(48), batches(16), batches(16))
 
 
-def test_train_and_evaluate_keeps_the_best_epoch_and_records_the_run(capsys):
+def tiny_model() -> keras.Model:
     keras.utils.set_random_seed(0)
     inputs = keras.Input(shape=(None,), dtype="int64")
     x = keras.layers.Embedding(20, 4)(inputs)
     outputs = keras.layers.Dense(1, activation="sigmoid")(keras.layers.GlobalAveragePooling1D()(x))
     model = keras.Model(inputs, outputs)
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
 
-    record = train_and_evaluate(model, tiny_course_data(), "embeddings")
+
+def test_train_and_evaluate_keeps_the_best_epoch_and_records_the_run(isolated_data_dir, capsys):
+    record = train_and_evaluate(tiny_model(), tiny_course_data(), "embeddings")
 
     assert record.best_epoch == int(np.argmin(record.history["val_loss"])) + 1
     assert len(record.seconds_per_epoch) == 3 and len(record.history["val_accuracy"]) == 3
@@ -129,3 +132,13 @@ def test_train_and_evaluate_keeps_the_best_epoch_and_records_the_run(capsys):
     low, high = accuracy_interval(record.test_accuracy, 16)
     assert record.test_reviews == 16
     assert f"(95 % interval {low:.3f}–{high:.3f} on 16 reviews)" in capsys.readouterr().out
+    assert not (isolated_data_dir / "backups").exists()  # a finished run leaves no backup
+
+
+def test_a_backup_of_another_model_is_refused_saying_what_to_do():
+    folder = backup_dir("tiny", "embeddings")
+    folder.mkdir(parents=True)
+    logged = {"logs": {"loss": 0.7}, "seconds": 1.0, "random_states": [], "params": 123}
+    (folder / "epochs.json").write_text(json.dumps([logged]))
+    with pytest.raises(ValueError, match=r"another model \(123 parameters; this one has 85\): delete that folder"):
+        train_and_evaluate(tiny_model(), tiny_course_data(), "embeddings")

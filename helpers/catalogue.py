@@ -1,0 +1,47 @@
+"""The models of the course, in one place: what each is, where it is trained, what to expect.
+
+Results, plots, the setup report's time estimates, the benchmark and the tests read this
+table; adding a model to the course is one entry here (and a notebook that trains it, with
+its model cell tagged `model`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CourseModel:
+    """One model of the course.
+
+    `params` is the parameter count of the notebook's model with the textbook's settings
+    (GloVe at 100 dimensions); `cpu_seconds_per_step` is one training step on a 2-core CPU,
+    batch 32 × 600 tokens, measured with `benchmarks/training_steps.py` (None: not measured).
+    """
+
+    key: str
+    title: str
+    notebook: str
+    textbook_accuracy: float | None
+    params: int
+    cpu_seconds_per_step: float | None
+
+
+COURSE_MODELS = (
+    CourseModel("one_hot", "One-hot BiLSTM", "02_one_hot_bidirectional_lstm", 0.877, 5_128_513, 4.3),
+    CourseModel("embeddings", "Learned embeddings", "03_learned_embeddings", 0.87, 5_194_049, 0.17),
+    CourseModel("masking", "Embeddings + masking", "04_padding_and_masking", 0.88, 5_194_049, 0.24),
+    CourseModel("glove", "Pretrained GloVe, frozen", "05_pretrained_glove_embeddings", None, 2_034_113, 0.10),
+    CourseModel("bag_of_words", "Bag of words", "06_bag_of_words_and_bigrams", None, 320_033, None),
+    # The textbook's previous section: about 0.90 for bigrams on whole reviews, full data.
+    CourseModel("bag_of_bigrams", "Bag of bigrams", "06_bag_of_words_and_bigrams", 0.90, 320_033, None),
+    CourseModel("conv_stack", "Separable-conv stack", "07_separable_conv_stack", None, 1_306_945, None),
+)
+
+
+def course_model(key: str) -> CourseModel:
+    """The model called `key`; raises KeyError listing the known keys."""
+    for model in COURSE_MODELS:
+        if model.key == key:
+            return model
+    raise KeyError(f"no model {key!r} in the course: choose one of {', '.join(m.key for m in COURSE_MODELS)}")

@@ -1,0 +1,61 @@
+"""The committed notebooks: metadata as the kernel reports it, one setup cell, and each
+model of the catalogue built by its own notebook's code, with the catalogue's size."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import numpy as np
+import pytest
+from IPython.core.inputtransformer2 import TransformerManager
+from ipykernel.ipkernel import IPythonKernel
+
+from helpers.catalogue import COURSE_MODELS
+from helpers.config import MAX_TOKENS
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# What model cells take from the cells before them: notebook 05's GloVe vectors and their
+# matrix, at the textbook's 100 dimensions.
+STAND_INS = {"glove": SimpleNamespace(dim=100), "matrix": np.zeros((MAX_TOKENS, 100), dtype="float32")}
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def code_cells(notebook: nbformat.NotebookNode) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebook_carries_the_language_info_the_kernel_reports(path):
+    """So that opening it in JupyterLab changes nothing (on the course's Python)."""
+    language_info = dict(read(path).metadata.language_info)
+    assert re.fullmatch(r"3\.\d+\.\d+", language_info.pop("version"))
+    expected = {key: value for key, value in IPythonKernel.language_info.items() if key != "version"}
+    assert language_info == expected
+    assert read(path).metadata.kernelspec.name == "python3"
+
+
+def test_every_notebook_opens_with_the_same_setup_cell():
+    setups = {path.stem: code_cells(read(path))[0] for path in NOTEBOOKS}
+    first = setups[NOTEBOOKS[0].stem]
+    assert first.startswith("# Setup: the same cell opens every notebook.")
+    assert [name for name, setup in setups.items() if setup != first] == []
+
+
+@pytest.mark.parametrize("model", COURSE_MODELS, ids=lambda model: model.key)
+def test_notebook_model_has_the_catalogue_parameter_count(model, capsys):
+    """Runs the notebook's setup cell and its cell tagged `model`, as written there."""
+    path = next((p for p in NOTEBOOKS if p.stem == model.notebook), None)
+    assert path is not None, f"the catalogue names {model.notebook}.ipynb, which is not in notebooks/"
+    notebook = read(path)
+    tagged = [cell.source for cell in notebook.cells if "model" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1, f"tag the cell that builds the model of {path.name} 'model' (found {len(tagged)})"
+    namespace = dict(STAND_INS)
+    exec(TransformerManager().transform_cell(code_cells(notebook)[0]), namespace)  # noqa: S102
+    exec(tagged[0], namespace)  # noqa: S102
+    assert namespace["model"].count_params() == model.params

@@ -1,0 +1,109 @@
+"""A training run killed mid-way resumes from its last finished epoch and ends as an
+uninterrupted run does. Each run is a separate Python process, as a re-run notebook is."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Trains a small model with dropout through the course's harness, on reviews in the official
+# layout loaded, vectorized and shuffled by the course's own pipeline.
+# With KILL_AT_EPOCH set, the process kills itself (SIGKILL: no clean-up runs) after the
+# second batch of that epoch (counted from 0), so that epoch is lost half-way.
+SCRIPT = """
+import json, os, signal, sys
+from pathlib import Path
+from dataclasses import replace
+import keras
+from helpers import training
+from helpers.config import PROFILES, SEED
+from helpers.text_data import CourseData, load_reviews, make_vectorizer, vectorize
+
+keras.utils.set_random_seed(SEED)
+reviews = Path(sys.argv[1])
+raw = {split: load_reviews(reviews / split, 8, shuffle=split == "train") for split in ("train", "val", "test")}
+vectorizer = make_vectorizer(raw["train"], sequence_length=12)
+sizes = {"train": 64, "val": 16, "test": 16}
+data = CourseData(
+    replace(PROFILES["smoke"], name="tiny", epochs=4), raw["train"], raw["val"], raw["test"], vectorizer,
+    *(vectorize(raw[split], vectorizer, 8, sizes[split], shuffle=split == "train") for split in sizes),
+)
+
+inputs = keras.Input(shape=(None,), dtype="int64")
+x = keras.layers.Embedding(100, 8)(inputs)
+x = keras.layers.Dropout(0.5)(keras.layers.GlobalAveragePooling1D()(x))
+model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
+model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+
+kill_at = int(os.environ.get("KILL_AT_EPOCH", -1))
+
+class Killer(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+    def on_train_batch_end(self, batch, logs=None):
+        if self.epoch == kill_at and batch == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+original_fit = keras.Model.fit
+keras.Model.fit = lambda self, *a, callbacks=(), **k: original_fit(self, *a, callbacks=[*callbacks, Killer()], **k)
+record = training.train_and_evaluate(model, data, "tiny_model")
+weights = keras.models.load_model(record.checkpoint).get_weights()
+print("RESULT", json.dumps({"history": record.history, "best_epoch": record.best_epoch,
+      "test_accuracy": record.test_accuracy, "epochs": len(record.seconds_per_epoch),
+      "weights": [w.tolist() for w in weights]}))
+"""
+
+
+def write_reviews(folder: Path) -> Path:
+    """64 / 16 / 16 short reviews whose words lean, noisily, to their class."""
+    rng = random.Random(0)
+    good, bad = ["great", "fine", "moving", "superb", "fun"], ["dull", "poor", "long", "awful", "flat"]
+    neutral = ["film", "plot", "actor", "scene", "story", "music", "end", "cast"]
+    for split, per_class in (("train", 32), ("val", 8), ("test", 8)):
+        for label, leaning in (("pos", good), ("neg", bad)):
+            (folder / split / label).mkdir(parents=True)
+            for number in range(per_class):
+                words = rng.choices(neutral, k=8) + rng.choices(leaning + good + bad, k=3)
+                (folder / split / label / f"{number}_5.txt").write_text(" ".join(words))
+    return folder
+
+
+def run_training(reviews: Path, data_dir: Path, kill_at_epoch: int | None = None) -> subprocess.CompletedProcess:
+    env = os.environ | {"COURSE_DATA_DIR": str(data_dir), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
+    if kill_at_epoch is not None:
+        env["KILL_AT_EPOCH"] = str(kill_at_epoch)
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(reviews)], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def result_of(process: subprocess.CompletedProcess) -> dict:
+    assert process.returncode == 0, process.stderr[-3000:]
+    line = next(line for line in process.stdout.splitlines() if line.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def test_killed_run_resumes_and_ends_as_an_uninterrupted_run(tmp_path):
+    reviews = write_reviews(tmp_path / "reviews")
+    uninterrupted = result_of(run_training(reviews, tmp_path / "once"))
+
+    killed = run_training(reviews, tmp_path / "twice", kill_at_epoch=2)
+    assert killed.returncode == -9, killed.stderr[-3000:]
+    backup = tmp_path / "twice" / "backups" / "tiny" / "tiny_model"
+    assert len(json.loads((backup / "epochs.json").read_text())) == 2
+    resumed_process = run_training(reviews, tmp_path / "twice")
+    resumed = result_of(resumed_process)
+
+    assert "Resuming after epoch 2" in resumed_process.stdout
+    assert resumed["epochs"] == 4
+    assert resumed["history"] == uninterrupted["history"]
+    assert resumed["best_epoch"] == uninterrupted["best_epoch"]
+    assert resumed["weights"] == uninterrupted["weights"]
+    assert resumed["test_accuracy"] == uninterrupted["test_accuracy"]
+    assert not (tmp_path / "twice" / "backups").exists()
