@@ -14,7 +14,6 @@ import keras
 import tensorflow as tf
 
 from helpers.config import SEED
-from helpers.imdb import count_reviews
 from helpers.text_data import CourseData
 
 
@@ -34,7 +33,7 @@ def multi_hot_data(data: CourseData, vectorizer: keras.layers.TextVectorization)
             "multi_hot_data needs one vector per review: build the TextVectorization with "
             'output_mode="multi_hot" (or "count", "tf_idf"); integer sequences are already in data.train'
         )
-    sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(data.reviews_dir).items()}
+    sizes = data.reviews
     batch_size = data.profile.batch_size
     return replace(
         data,

@@ -8,7 +8,7 @@ and vectorizes each split once, cached and prefetched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
@@ -31,6 +31,7 @@ class CourseData:
     train: tf.data.Dataset
     val: tf.data.Dataset
     test: tf.data.Dataset
+    reviews: dict[str, int] = field(default_factory=dict)  # reviews per split: {"train": …, "val": …, "test": …}
 
     @property
     def vocabulary(self) -> list[str]:
@@ -62,6 +63,7 @@ def load_course_data(profile: Profile | None = None) -> CourseData:
         train=vectorize(raw_train, vectorizer, profile.batch_size, sizes["train"], shuffle=True),
         val=vectorize(raw_val, vectorizer, profile.batch_size, sizes["val"]),
         test=vectorize(raw_test, vectorizer, profile.batch_size, sizes["test"]),
+        reviews=sizes,
     )
 
 

@@ -34,7 +34,8 @@ def course_data(tmp_path) -> CourseData:
                 (folder / split / label / f"{number}_5.txt").write_text(text, encoding="utf-8")
     profile = replace(PROFILES["smoke"], name="tiny", batch_size=3)
     raw = {split: load_reviews(folder / split, 3, shuffle=split == "train") for split in TEXTS}
-    return CourseData(profile, folder, raw["train"], raw["val"], raw["test"], None, None, None, None)
+    reviews = {split: sum(len(texts) for texts in classes.values()) for split, classes in TEXTS.items()}
+    return CourseData(profile, raw["train"], raw["val"], raw["test"], None, None, None, None, reviews=reviews)
 
 
 def bigram_vectorizer(data: CourseData) -> keras.layers.TextVectorization:

@@ -57,7 +57,7 @@ def tiny_course_data() -> CourseData:
     tokens = np.where(labels[:, None] == 1, rng.integers(1, 25, (48, 12)), rng.integers(25, TOKENS, (48, 12)))
     batches = tf.data.Dataset.from_tensor_slices((tokens, labels)).batch(8)
     profile = replace(PROFILES["smoke"], name="tiny", epochs=2)
-    return CourseData(profile, None, batches, batches, batches, None, batches, batches.take(2), batches.take(2))
+    return CourseData(profile, batches, batches, batches, None, batches, batches.take(2), batches.take(2))
 
 
 def gradients(model: keras.Model, tokens: np.ndarray, labels: np.ndarray) -> list[np.ndarray]:
