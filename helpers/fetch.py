@@ -46,6 +46,8 @@ def source_from_env(default: Source, location_var: str, sha256_var: str) -> Sour
     location = os.environ.get(location_var, "").strip()
     if not location:
         return default
+    if not urllib.parse.urlsplit(location).scheme:
+        _require_file(Path(location).expanduser(), f"{location_var}={location!r}", default.filename)
     sha256 = os.environ.get(sha256_var, "").strip()
     if not sha256:
         sha256 = _sidecar_checksum(location) or ""
@@ -110,8 +112,7 @@ def sha256_of(path: Path) -> str:
 
 def _checked_local_file(source: Source) -> Path:
     path = Path(source.location).expanduser().resolve()
-    if not path.is_file():
-        raise FileNotFoundError(f"local source {source.location!r} does not exist (resolved to {path})")
+    _require_file(path, f"the local source {source.location!r}", source.filename)
     actual = sha256_of(path)
     if actual != source.sha256:
         raise ChecksumMismatch(
@@ -120,6 +121,14 @@ def _checked_local_file(source: Source) -> Path:
         )
     print(f"Using the local file {path.name} (SHA-256 checked).")
     return path
+
+
+def _require_file(path: Path, described: str, filename: str) -> None:
+    """Raise, naming the path, unless it is a file: checked before any checksum."""
+    if path.is_dir():
+        raise IsADirectoryError(f"{described} is a folder: point it at the file itself, e.g. {path / filename}")
+    if not path.is_file():
+        raise FileNotFoundError(f"{described}: no such file ({path.resolve()}); fix the path, or unset the variable")
 
 
 def _sidecar_checksum(location: str) -> str | None:
