@@ -41,16 +41,17 @@ def source_from_env(default: Source, location_var: str, sha256_var: str) -> Sour
 
     The checksum of another source comes from `sha256_var`, or, for a local file, from a
     `<file>.sha256` file beside it (the `sha256sum` format). Raises ValueError when an
-    other source has no checksum, since an unchecked file could be anything.
+    other source has no checksum, since an unchecked file could be anything; before that,
+    FileNotFoundError or IsADirectoryError when a local path is missing or is a folder.
     """
     location = os.environ.get(location_var, "").strip()
     if not location:
         return default
-    if not urllib.parse.urlsplit(location).scheme:
-        _require_file(Path(location).expanduser(), f"{location_var}={location!r}", default.filename)
     sha256 = os.environ.get(sha256_var, "").strip()
     if not sha256:
         sha256 = _sidecar_checksum(location) or ""
+    if not sha256 and not urllib.parse.urlsplit(location).scheme:
+        _require_file(Path(location).expanduser(), f"{location_var}={location!r}", default.filename)
     if not sha256:
         raise ValueError(
             f"{location_var}={location!r} has no checksum: set {sha256_var} to its SHA-256, "

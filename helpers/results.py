@@ -7,10 +7,13 @@ back. The textbook's figures travel with the catalogue of models below.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from helpers.config import data_dir
+from helpers.storage import data_lock, write_atomically
 
 
 @dataclass(frozen=True)
@@ -60,24 +63,46 @@ def results_path(profile: str) -> Path:
     return data_dir() / "results" / f"{profile}.json"
 
 
+class UnreadableResults(ValueError):
+    """A results file that is not valid JSON or does not hold run records."""
+
+
 def record_run(record: RunRecord) -> Path:
-    """Add `record` to its profile's results file, replacing an earlier run of the same model."""
+    """Add `record` to its profile's results file, replacing an earlier run of the same model.
+
+    A results file that cannot be read is kept aside (renamed, with a message) and a new one
+    started, so a finished training never loses its record.
+    """
     path = results_path(record.profile)
-    runs = {key: asdict(run) for key, run in load_runs(record.profile).items()}
-    runs[record.model] = asdict(record)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(runs, indent=1), encoding="utf-8")
-    partial.replace(path)
+    with data_lock(f"results-{record.profile}"):
+        try:
+            runs = {key: asdict(run) for key, run in load_runs(record.profile).items()}
+        except UnreadableResults as error:
+            aside = path.with_name(f"{path.stem}.unreadable-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
+            os.replace(path, aside)
+            print(f"{error}\nIt was kept aside as {aside.name}; a new results file is started with this run.")
+            runs = {}
+        runs[record.model] = asdict(record)
+        write_atomically(path, json.dumps(runs, indent=1))
     return path
 
 
 def load_runs(profile: str) -> dict[str, RunRecord]:
-    """The recorded runs of a profile, by model key (empty if none yet)."""
+    """The recorded runs of a profile, by model key (empty if none yet).
+
+    Raises UnreadableResults, naming the file, when it cannot be parsed.
+    """
     path = results_path(profile)
     if not path.is_file():
         return {}
-    return {key: RunRecord(**run) for key, run in json.loads(path.read_text(encoding="utf-8")).items()}
+    try:
+        runs = json.loads(path.read_text(encoding="utf-8"))
+        return {key: RunRecord(**run) for key, run in runs.items()}
+    except (ValueError, TypeError, AttributeError) as error:
+        raise UnreadableResults(
+            f"the results file {path} cannot be read ({error}); move it away to start afresh "
+            "(the next finished training does so itself)"
+        ) from None
 
 
 def results_table(profile: str) -> str:
