@@ -12,6 +12,7 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from helpers.config import data_dir
 from helpers.native_log import native_stderr_silenced
@@ -50,7 +51,11 @@ def train_and_evaluate(
     The best epoch is saved as `.keras` and reloaded from that file before testing, so the
     test figure is the one of the model you can load again later. Returns the run record,
     which is also written to `data/results/<profile>.json`.
+
+    Ops run deterministically from here on (with the seed of the setup cell, a re-run
+    reproduces the accuracies on the same machine); see `benchmarks/determinism.py` for the cost.
     """
+    tf.config.experimental.enable_op_determinism()
     profile = data.profile.name
     checkpoint = checkpoint_path(profile, model_key)
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
