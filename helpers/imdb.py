@@ -202,7 +202,7 @@ def reviews_dir(profile: Profile) -> Path:
                     (partial / split / label).mkdir(parents=True)
                     for name in chosen:
                         shutil.copyfile(root / split / label / name, partial / split / label / name)
-        write_manifest(target, _manifest_of(target, origin=origin))
+        write_manifest(target, _manifest_of(target, origin=origin, sizes=True))
     return target
 
 
@@ -246,13 +246,15 @@ def _rebuild(root: Path, source: Source | None) -> None:
         if recorded is not None:
             (partial / SPLIT_RECORD).write_bytes(recorded)
         split_validation(partial)
-    write_manifest(root, _manifest_of(root, origin=sha256_of(archive)))
+    write_manifest(root, _manifest_of(root, origin=sha256_of(archive), sizes=False))
 
 
-def _manifest_of(folder: Path, origin: str) -> dict:
-    listing = folder_listing(folder)
+def _manifest_of(folder: Path, origin: str, sizes: bool) -> dict:
+    """Counts and a digest of the names (and sizes: of a sample, where they cost little) of the reviews."""
+    listing = folder_listing(folder, sizes=sizes)
     record = folder / SPLIT_RECORD
     return {
+        "sizes": sizes,
         "counts": _counts(listing),
         "digest": listing_digest(listing),
         "split_record": sha256_of(record) if record.is_file() else None,
@@ -269,7 +271,7 @@ def _differences(folder: Path, origin: str | None = None) -> str | None:
         return f"{folder} has no manifest (an interrupted or older preparation)"
     if origin is not None and manifest.get("origin") != origin:
         return f"{folder} was sampled from other reviews than those now in data/aclImdb"
-    current = _manifest_of(folder, origin=manifest.get("origin"))
+    current = _manifest_of(folder, origin=manifest.get("origin"), sizes=manifest.get("sizes") is True)
     if current == manifest:
         return None
     changed = [

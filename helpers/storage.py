@@ -104,9 +104,18 @@ def remove_artifact(artifact: Path) -> None:
     _remove(artifact)
 
 
-def folder_listing(root: Path, pattern: str = "*/*/*.txt") -> dict[str, int]:
-    """{relative POSIX path: size in bytes} of the files under `root` that match `pattern`."""
-    return {path.relative_to(root).as_posix(): path.stat().st_size for path in root.glob(pattern)}
+def folder_listing(root: Path, sizes: bool = True) -> dict[str, int]:
+    """{`split/class/name.txt`: size in bytes, or 0 without `sizes`} of the reviews under `root`.
+
+    Without sizes it only lists names, which is several times faster on 50,000 files.
+    """
+    listing = {}
+    for split in _folders(root):
+        for label in _folders(Path(split.path)):
+            for entry in os.scandir(label.path):
+                if entry.name.endswith(".txt") and entry.is_file():
+                    listing[f"{split.name}/{label.name}/{entry.name}"] = entry.stat().st_size if sizes else 0
+    return listing
 
 
 def listing_digest(listing: dict[str, int]) -> str:
@@ -120,3 +129,7 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+def _folders(path: Path) -> list[os.DirEntry]:
+    return [entry for entry in os.scandir(path) if entry.is_dir()] if path.is_dir() else []
