@@ -23,14 +23,14 @@ from helpers.imdb import (
     CorruptArchive,
     DamagedData,
     ExtractionFailed,
-    count_reviews,
     prepare_imdb,
     reviews_dir,
 )
 from helpers.storage import manifest_path
 
+pytestmark = pytest.mark.usefixtures("isolated_data_dir")
+
 ROOT = Path(__file__).resolve().parents[1]
-FULL_SPLIT = {"train": {"neg": 8, "pos": 8}, "val": {"neg": 2, "pos": 2}, "test": {"neg": 10, "pos": 10}}
 TINY = Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
                sequence_length=10, batch_size=2, epochs=1)
 
