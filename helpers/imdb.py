@@ -29,8 +29,8 @@ from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
 from helpers.storage import (
     atomic_path,
     data_lock,
-    folder_listing,
-    listing_digest,
+    folder_differences,
+    folder_manifest,
     manifest_path,
     read_manifest,
     write_atomically,
@@ -84,9 +84,9 @@ def prepare_imdb(source: Source | None = None, root: Path | None = None) -> Path
     """
     root = root or data_dir() / "aclImdb"
     with data_lock(LOCK):
-        problem = _differences(root)
-        if problem and (root / SPLIT_RECORD).is_file() and split_validation(root):
-            problem = _differences(root)
+        problem = folder_differences(root, split_record=_record_digest(root))
+        if problem and _read_record(root) and split_validation(root):
+            problem = folder_differences(root, split_record=_record_digest(root))
             print(f"Moved reviews back to their recorded split in {root}.")
         if not problem:
             return root
@@ -141,12 +141,10 @@ def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = SEE
     validation names in `val_files.json`; every later call follows that record and never
     plans again, so a re-run moves nothing, and a file in the wrong place is moved back.
     """
-    record = root / SPLIT_RECORD
-    if record.is_file():
-        held_out = json.loads(record.read_text(encoding="utf-8"))
-    else:
+    held_out = _read_record(root)
+    if held_out is None:
         held_out = {label: _plan(root, label, fraction, seed) for label in CLASSES}
-        write_atomically(record, json.dumps(held_out, indent=0))
+        write_atomically(root / SPLIT_RECORD, json.dumps(held_out, indent=0))
     moved = 0
     for label in CLASSES:
         train, val = root / "train" / label, root / "val" / label
@@ -183,7 +181,7 @@ def reviews_dir(profile: Profile) -> Path:
         sizes = {"train": profile.train_per_class, "val": profile.val_per_class, "test": profile.test_per_class}
         target = data_dir() / "subsets" / "-".join([profile.name, *(str(n) for n in sizes.values())])
         origin = read_manifest(root)["digest"]
-        problem = _differences(target, origin)
+        problem = folder_differences(target, origin=origin)
         if not problem:
             return target
         if target.exists():
@@ -202,7 +200,7 @@ def reviews_dir(profile: Profile) -> Path:
                     (partial / split / label).mkdir(parents=True)
                     for name in chosen:
                         shutil.copyfile(root / split / label / name, partial / split / label / name)
-        write_manifest(target, _manifest_of(target, origin=origin, sizes=True))
+        write_manifest(target, folder_manifest(target, sizes=True, origin=origin))
     return target
 
 
@@ -229,66 +227,39 @@ def _plan(root: Path, label: str, fraction: float, seed: int) -> list[str]:
 
 
 def _rebuild(root: Path, source: Source | None) -> None:
-    """Extract and split afresh into `root`, keeping an existing split record; manifest last."""
-    record = root / SPLIT_RECORD
-    recorded = record.read_bytes() if record.is_file() else None
+    """Extract and split afresh into `root`, following the split record if it fits; manifest last."""
+    record = _read_record(root)
     try:
         archive = fetch(source or imdb_source())
     except (FileNotFoundError, FetchFailed) as error:
         if not root.exists():
             raise
         raise DamagedData(
-            f"{_differences(root)}, and the archive to restore it from is not available ({error}). "
+            f"{folder_differences(root)}, and the archive to restore it from is not available ({error}). "
             f"Point {SOURCE_VAR} at aclImdb_v1.tar.gz (see the README, 'Offline') and run again."
         ) from None
     with atomic_path(root) as partial:
         extract_reviews(archive, partial)
-        if recorded is not None:
-            (partial / SPLIT_RECORD).write_bytes(recorded)
+        if record is not None:
+            if all(set(record[label]) <= set(os.listdir(partial / "train" / label)) for label in CLASSES):
+                write_atomically(partial / SPLIT_RECORD, json.dumps(record, indent=0))
+            else:
+                print(f"The recorded split names reviews that {archive.name} lacks: splitting afresh.")
         split_validation(partial)
-    write_manifest(root, _manifest_of(root, origin=sha256_of(archive), sizes=False))
+    # Names only: the sizes of 50,000 files would slow down every later check.
+    manifest = folder_manifest(root, sizes=False, split_record=_record_digest(root), origin=sha256_of(archive))
+    write_manifest(root, manifest)
 
 
-def _manifest_of(folder: Path, origin: str, sizes: bool) -> dict:
-    """Counts and a digest of the names (and sizes: of a sample, where they cost little) of the reviews."""
-    listing = folder_listing(folder, sizes=sizes)
-    record = folder / SPLIT_RECORD
-    return {
-        "sizes": sizes,
-        "counts": _counts(listing),
-        "digest": listing_digest(listing),
-        "split_record": sha256_of(record) if record.is_file() else None,
-        "origin": origin,
-    }
+def _record_digest(root: Path) -> str | None:
+    record = root / SPLIT_RECORD
+    return sha256_of(record) if record.is_file() else None
 
 
-def _differences(folder: Path, origin: str | None = None) -> str | None:
-    """None if `folder` matches its manifest (and came from `origin`, if given); else what differs."""
-    if not folder.is_dir():
-        return f"{folder} is missing"
-    manifest = read_manifest(folder)
-    if manifest is None:
-        return f"{folder} has no manifest (an interrupted or older preparation)"
-    if origin is not None and manifest.get("origin") != origin:
-        return f"{folder} was sampled from other reviews than those now in data/aclImdb"
-    current = _manifest_of(folder, origin=manifest.get("origin"), sizes=manifest.get("sizes") is True)
-    if current == manifest:
+def _read_record(root: Path) -> dict[str, list[str]] | None:
+    """The recorded split, or None when there is none or it is unreadable."""
+    try:
+        record = json.loads((root / SPLIT_RECORD).read_text(encoding="utf-8"))
+        return {label: [str(name) for name in record[label]] for label in CLASSES}
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    changed = [
-        f"{split}/{label} has {current['counts'].get(split, {}).get(label, 0):,} reviews instead of {expected:,}"
-        for split, per_class in manifest["counts"].items()
-        for label, expected in per_class.items()
-        if current["counts"].get(split, {}).get(label, 0) != expected
-    ]
-    if current["split_record"] != manifest["split_record"]:
-        changed.append(f"its {SPLIT_RECORD} was changed or deleted")
-    return f"{folder} differs from its manifest: " + ("; ".join(changed) or "reviews were moved, added or changed")
-
-
-def _counts(listing: dict[str, int]) -> dict[str, dict[str, int]]:
-    counts = {split: {label: 0 for label in CLASSES} for split in SPLITS}
-    for name in listing:
-        split, label, _ = name.split("/")
-        if split in counts and label in CLASSES:
-            counts[split][label] += 1
-    return counts

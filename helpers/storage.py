@@ -118,6 +118,38 @@ def folder_listing(root: Path, sizes: bool = True) -> dict[str, int]:
     return listing
 
 
+def folder_manifest(folder: Path, sizes: bool = True, **extra) -> dict:
+    """The manifest of a folder of `split/class/*.txt` files: counts per split and class, a
+    digest of the names (and, with `sizes`, the sizes), and the `extra` fields given."""
+    listing = folder_listing(folder, sizes=sizes)
+    counts: dict[str, dict[str, int]] = {}
+    for name in listing:
+        split, label, _ = name.split("/")
+        counts.setdefault(split, {}).setdefault(label, 0)
+        counts[split][label] += 1
+    return {"sizes": sizes, "counts": counts, "digest": listing_digest(listing), **extra}
+
+
+def folder_differences(folder: Path, **extra) -> str | None:
+    """None if `folder` matches its manifest and its `extra` fields; else what differs, in words."""
+    if not folder.is_dir():
+        return f"{folder} is missing"
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return f"{folder} has no manifest (an interrupted or older preparation)"
+    current = folder_manifest(folder, sizes=manifest.get("sizes") is True)
+    changed = [
+        f"{split}/{label} has {current['counts'].get(split, {}).get(label, 0):,} files instead of {expected:,}"
+        for split, per_class in manifest.get("counts", {}).items()
+        for label, expected in per_class.items()
+        if current["counts"].get(split, {}).get(label, 0) != expected
+    ]
+    changed += [f"its {key} changed" for key, value in extra.items() if manifest.get(key) != value]
+    if not changed and current["digest"] != manifest.get("digest"):
+        changed.append("files were moved, added or changed")
+    return f"{folder} differs from its manifest: " + "; ".join(changed) if changed else None
+
+
 def listing_digest(listing: dict[str, int]) -> str:
     """SHA-256 of a listing's sorted names and sizes: equal digests, equal file sets."""
     lines = "".join(f"{name}\t{size}\n" for name, size in sorted(listing.items()))

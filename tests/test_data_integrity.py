@@ -59,7 +59,7 @@ def test_deleted_train_review_is_restored_and_the_split_kept(archive, capsys):
     prepare_imdb()
 
     assert files(root) == before
-    assert "train/pos has 7 reviews instead of 8" in capsys.readouterr().out
+    assert "train/pos has 7 files instead of 8" in capsys.readouterr().out
 
 
 def test_split_is_never_planned_again_from_the_files_present(archive):
@@ -68,7 +68,7 @@ def test_split_is_never_planned_again_from_the_files_present(archive):
     # With one review fewer, planning again would hold out other reviews: the record is followed.
     (root / "train" / "neg" / sorted(os.listdir(root / "train" / "neg"))[0]).unlink()
     os.replace(archive.location, archive.location + ".moved")  # and the archive is gone
-    with pytest.raises(DamagedData, match=r"train/neg has 7 reviews instead of 8.*Point IMDB_SOURCE"):
+    with pytest.raises(DamagedData, match=r"train/neg has 7 files instead of 8.*Point IMDB_SOURCE"):
         prepare_imdb(Source(archive.location, archive.sha256, archive.filename))
     assert {label: sorted(os.listdir(root / "val" / label)) for label in ("neg", "pos")} == recorded
 
@@ -82,7 +82,7 @@ def test_deleted_test_folder_is_restored_without_blaming_the_archive(archive, ca
 
     assert files(root) == before
     output = capsys.readouterr().out
-    assert "test/neg has 0 reviews instead of 10" in output and "damaged" not in output
+    assert "test/neg has 0 files instead of 10" in output and "damaged" not in output
 
 
 def test_folder_without_manifest_is_rebuilt_with_a_note(archive, capsys):
