@@ -141,20 +141,21 @@ def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = SEE
     validation names in `val_files.json`; every later call follows that record and never
     plans again, so a re-run moves nothing, and a file in the wrong place is moved back.
     """
-    held_out = _read_record(root)
-    if held_out is None:
-        held_out = {label: _plan(root, label, fraction, seed) for label in CLASSES}
-        write_atomically(root / SPLIT_RECORD, json.dumps(held_out, indent=0))
-    moved = 0
-    for label in CLASSES:
-        train, val = root / "train" / label, root / "val" / label
-        val.mkdir(parents=True, exist_ok=True)
-        wanted = set(held_out[label])
-        for source, target in ((train, val), (val, train)):
-            for path in source.glob("*.txt"):
-                if (path.name in wanted) == (target == val):
-                    os.replace(path, target / path.name)
-                    moved += 1
+    with data_lock(LOCK):
+        held_out = _read_record(root)
+        if held_out is None:
+            held_out = {label: _plan(root, label, fraction, seed) for label in CLASSES}
+            write_atomically(root / SPLIT_RECORD, json.dumps(held_out, indent=0))
+        moved = 0
+        for label in CLASSES:
+            train, val = root / "train" / label, root / "val" / label
+            val.mkdir(parents=True, exist_ok=True)
+            wanted = set(held_out[label])
+            for source, target in ((train, val), (val, train)):
+                for path in source.glob("*.txt"):
+                    if (path.name in wanted) == (target == val):
+                        os.replace(path, target / path.name)
+                        moved += 1
     return moved
 
 
