@@ -26,6 +26,8 @@ from helpers.results import RunRecord, load_runs
 from helpers.storage import write_atomically
 
 PARAMETERS = ("params_total", "params_trainable")
+# Accuracies are float32 and references keep 6 decimals: closer than this counts as equal.
+ROUNDING = 1e-6
 
 
 class RegressionFailed(RuntimeError):
@@ -105,7 +107,7 @@ def compare(runs: dict[str, RunRecord], reference: Reference) -> list[Check]:
         difference = run.test_accuracy - float(expected["test_accuracy"])
         checks.append(Check(
             key, "test_accuracy", f"{float(expected['test_accuracy']):.3f}", f"{run.test_accuracy:.3f}",
-            abs(difference) <= tolerance + 1e-12, f"{difference:+.3f} (±{tolerance:.3f})",
+            abs(difference) <= tolerance + ROUNDING, f"{difference:+.3f} (±{tolerance:.3f})",
         ))
     return checks
 
@@ -146,7 +148,7 @@ def write_reference(profile: str, tolerance: float, basis: str, path: Path | Non
         raise ValueError(f"no recorded runs for the '{profile}' profile: run the course first")
     models = {
         key: {"params_total": run.params_total, "params_trainable": run.params_trainable,
-              "test_accuracy": round(run.test_accuracy, 4), "recorded_at": run.recorded_at, "device": run.device}
+              "test_accuracy": round(run.test_accuracy, 6), "recorded_at": run.recorded_at, "device": run.device}
         for key, run in runs.items()
     }
     path = path or reference_path(profile)
