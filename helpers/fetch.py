@@ -41,7 +41,8 @@ def source_from_env(default: Source, location_var: str, sha256_var: str) -> Sour
 
     The checksum of another source comes from `sha256_var`, or, for a local file, from a
     `<file>.sha256` file beside it (the `sha256sum` format). Raises ValueError when an
-    other source has no checksum, since an unchecked file could be anything.
+    other source has no checksum, since an unchecked file could be anything; before that,
+    FileNotFoundError or IsADirectoryError when a local path is missing or is a folder.
     """
     location = os.environ.get(location_var, "").strip()
     if not location:
@@ -49,6 +50,8 @@ def source_from_env(default: Source, location_var: str, sha256_var: str) -> Sour
     sha256 = os.environ.get(sha256_var, "").strip()
     if not sha256:
         sha256 = _sidecar_checksum(location) or ""
+    if not sha256 and not urllib.parse.urlsplit(location).scheme:
+        _require_file(Path(location).expanduser(), f"{location_var}={location!r}", default.filename)
     if not sha256:
         raise ValueError(
             f"{location_var}={location!r} has no checksum: set {sha256_var} to its SHA-256, "
@@ -110,8 +113,7 @@ def sha256_of(path: Path) -> str:
 
 def _checked_local_file(source: Source) -> Path:
     path = Path(source.location).expanduser().resolve()
-    if not path.is_file():
-        raise FileNotFoundError(f"local source {source.location!r} does not exist (resolved to {path})")
+    _require_file(path, f"the local source {source.location!r}", source.filename)
     actual = sha256_of(path)
     if actual != source.sha256:
         raise ChecksumMismatch(
@@ -120,6 +122,14 @@ def _checked_local_file(source: Source) -> Path:
         )
     print(f"Using the local file {path.name} (SHA-256 checked).")
     return path
+
+
+def _require_file(path: Path, described: str, filename: str) -> None:
+    """Raise, naming the path, unless it is a file: checked before any checksum."""
+    if path.is_dir():
+        raise IsADirectoryError(f"{described} is a folder: point it at the file itself, e.g. {path / filename}")
+    if not path.is_file():
+        raise FileNotFoundError(f"{described}: no such file ({path.resolve()}); fix the path, or unset the variable")
 
 
 def _sidecar_checksum(location: str) -> str | None:

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from helpers.config import MAX_TOKENS, data_dir
-from helpers.fetch import FetchFailed, Source, fetch, source_from_env
+from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
+from helpers.storage import atomic_path, data_lock, read_manifest, write_atomically, write_manifest
 
 # The official archive: 862,182,613 bytes, with glove.6B.{50,100,200,300}d.txt.
 GLOVE_SOURCE = Source(
@@ -83,17 +84,18 @@ def load_glove(dim: int = 100) -> GloveVectors:
     if choice.lower() == OFFLINE:
         return load_offline_glove()
     source = source_from_env(GLOVE_SOURCE, SOURCE_VAR, SHA256_VAR)
-    cached = _cache_path(source.sha256, dim)
-    if _with_suffix(cached, ".npy").is_file():
-        return _read_cache(cached)
-    try:
-        archive = fetch(source)
-    except FetchFailed as error:
-        if choice:
-            raise
-        print(f"{error}\nFalling back to the offline 50-dimension vectors ({OFFLINE_PACKAGE}).")
-        return load_offline_glove()
-    return read_glove_zip(archive, dim, cache_key=source.sha256)
+    with data_lock("glove"):
+        cached = _read_cache(_cache_path(source.sha256, dim))
+        if cached is not None:
+            return cached
+        try:
+            archive = fetch(source)
+        except FetchFailed as error:
+            if choice:
+                raise
+            print(f"{error}\nFalling back to the offline 50-dimension vectors ({OFFLINE_PACKAGE}).")
+            return load_offline_glove()
+        return read_glove_zip(archive, dim, cache_key=source.sha256)
 
 
 def read_glove_zip(archive: Path, dim: int, cache_key: str | None = None) -> GloveVectors:
@@ -109,7 +111,8 @@ def read_glove_zip(archive: Path, dim: int, cache_key: str | None = None) -> Glo
         words, vectors = parse_glove(bundle.read(member), member)
     glove = GloveVectors(words, vectors, origin=f"{member} from {archive.name}")
     if cache_key is not None:
-        _write_cache(_cache_path(cache_key, dim), glove)
+        with data_lock("glove"):
+            _write_cache(_cache_path(cache_key, dim), glove)
     return glove
 
 
@@ -255,19 +258,38 @@ def _cache_path(sha256: str, dim: int) -> Path:
 
 
 def _write_cache(path: Path, glove: GloveVectors) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the word list and the vectors, then (last) a manifest that ties them together."""
     words, vectors = _with_suffix(path, ".words.txt"), _with_suffix(path, ".npy")
-    _with_suffix(path, ".words.partial").write_text("\n".join(glove.words), encoding="utf-8")
-    with open(_with_suffix(path, ".partial.npy"), "wb") as stream:
+    write_atomically(words, "\n".join(glove.words))
+    with atomic_path(vectors) as temporary, open(temporary, "wb") as stream:
         np.save(stream, glove.vectors)
-    _with_suffix(path, ".words.partial").replace(words)
-    _with_suffix(path, ".partial.npy").replace(vectors)  # renamed last: marks a complete cache
+    write_manifest(path, _cache_manifest(path))
 
 
-def _read_cache(path: Path) -> GloveVectors:
+def _read_cache(path: Path) -> GloveVectors | None:
+    """The cached vectors, or None when there is no cache or it does not match its manifest."""
+    manifest = read_manifest(path)
+    if manifest is None:
+        return None
+    try:
+        matches = manifest == _cache_manifest(path)
+    except OSError:
+        matches = False
+    if not matches:
+        print(f"The GloVe cache {path.name} does not match its manifest: parsing the zip again …")
+        return None
     words = _with_suffix(path, ".words.txt").read_text(encoding="utf-8").split("\n")
     vectors = np.load(_with_suffix(path, ".npy"))
+    if len(words) != len(vectors):  # the manifest matched, so only a bug in writing could do this
+        raise ValueError(f"{path.name}: {len(words):,} words but {len(vectors):,} vectors; delete {path.parent}")
     return GloveVectors(words, vectors, origin=f"{path.name.rsplit('-', 1)[0]}.txt (cached parse of glove.6B.zip)")
+
+
+def _cache_manifest(path: Path) -> dict:
+    words, vectors = _with_suffix(path, ".words.txt"), _with_suffix(path, ".npy")
+    rows = words.read_text(encoding="utf-8").count("\n") + 1
+    # The vectors' size, not their digest: hashing 160 MB would double the time of a cached load.
+    return {"words": rows, "words_sha256": sha256_of(words), "vectors_bytes": vectors.stat().st_size}
 
 
 def _with_suffix(path: Path, suffix: str) -> Path:

@@ -7,12 +7,17 @@
     aclImdb/test/{neg,pos}/*.txt    25,000 reviews
 
 `reviews_dir(profile)` returns that folder, or a seeded, class-balanced sample of it for
-the smaller profiles. Every step is idempotent: running it again changes nothing.
+the smaller profiles. Every step is idempotent: running it again changes nothing. One
+process at a time prepares them, the split is recorded once (`val_files.json`), and each
+folder is reused only if it matches the manifest written beside it (see `storage`).
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import platform
 import random
 import shutil
 import tarfile
@@ -20,7 +25,17 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from helpers.config import SEED, Profile, data_dir
-from helpers.fetch import Source, fetch, source_from_env
+from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
+from helpers.storage import (
+    atomic_path,
+    data_lock,
+    folder_differences,
+    folder_manifest,
+    manifest_path,
+    read_manifest,
+    write_atomically,
+    write_manifest,
+)
 
 # The official archive: 84,125,825 bytes.
 IMDB_SOURCE = Source(
@@ -32,6 +47,8 @@ SOURCE_VAR, SHA256_VAR = "IMDB_SOURCE", "IMDB_SHA256"
 SPLITS = ("train", "val", "test")
 CLASSES = ("neg", "pos")
 VAL_FRACTION = 0.2
+SPLIT_RECORD = "val_files.json"  # the validation reviews of each class, recorded at the first split
+LOCK = "reviews"  # one lock for data/aclImdb and data/subsets
 
 
 class UnsafeArchive(ValueError):
@@ -42,6 +59,14 @@ class CorruptArchive(ValueError):
     """An archive could not be read to its end (truncated or damaged)."""
 
 
+class ExtractionFailed(OSError):
+    """Writing the extracted reviews failed (disk full, permissions): the archive is not to blame."""
+
+
+class DamagedData(RuntimeError):
+    """Prepared reviews no longer match their manifest, and cannot be restored."""
+
+
 def imdb_source() -> Source:
     """The official archive, or the one named by $IMDB_SOURCE (checksum: $IMDB_SHA256)."""
     return source_from_env(IMDB_SOURCE, SOURCE_VAR, SHA256_VAR)
@@ -50,74 +75,87 @@ def imdb_source() -> Source:
 def prepare_imdb(source: Source | None = None, root: Path | None = None) -> Path:
     """Fetch, extract and split the reviews as needed; return the `aclImdb` folder.
 
-    Raises ChecksumMismatch, FetchFailed, UnsafeArchive or CorruptArchive with a message
-    that says what to do.
+    The folder is reused only if it matches its manifest. Otherwise reviews moved to the
+    wrong split are moved back, and anything else (a review or a folder deleted, a file
+    added) is restored from the archive, keeping the recorded split, with a printed note.
+    One process at a time does this; others wait. Raises ChecksumMismatch, FetchFailed,
+    UnsafeArchive, CorruptArchive, ExtractionFailed, or DamagedData when the folder is
+    damaged and the archive is not available, each with a message that says what to do.
     """
     root = root or data_dir() / "aclImdb"
-    if not (root / "test").is_dir():
-        archive = fetch(source or imdb_source())
-        extract_reviews(archive, root)
-    _drop_unlabelled(root)
-    split_validation(root)
+    with data_lock(LOCK):
+        problem = folder_differences(root, split_record=_record_digest(root))
+        if problem and _read_record(root) and split_validation(root):
+            problem = folder_differences(root, split_record=_record_digest(root))
+            print(f"Moved reviews back to their recorded split in {root}.")
+        if not problem:
+            return root
+        if root.exists() or manifest_path(root).is_file():
+            print(f"{problem}: restoring {root} from the archive …")
+        _rebuild(root, source)
     return root
 
 
-def extract_reviews(archive: Path, root: Path) -> None:
-    """Extract the archive's `aclImdb/` into `root`, leaving out `train/unsup/`.
+def extract_reviews(archive: Path, target: Path) -> None:
+    """Extract the archive's `aclImdb/` into the new folder `target`, leaving out `train/unsup/`.
 
-    Extraction goes to a temporary folder that is renamed at the end, so an interrupted or
+    Call it on a temporary folder (see `storage.atomic_path`), so that an interrupted or
     refused extraction leaves nothing behind. Only plain files and folders inside the target
-    are accepted: absolute names, `..` and links raise UnsafeArchive.
+    are accepted: absolute names, `..` and links raise UnsafeArchive. A damaged archive
+    raises CorruptArchive; a failure to write (disk full) raises ExtractionFailed.
     """
     from keras.utils import Progbar
 
-    partial = root.with_name(root.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    if not hasattr(tarfile, "data_filter"):
+        raise RuntimeError(
+            f"Python {platform.python_version()} cannot extract archives safely (tar extraction "
+            "filters came with Python 3.11.4): install Python 3.11.4 or later and set up the course again"
+        )
+    target.mkdir(parents=True)
     print(f"Extracting {archive.name} …")
     progress = Progbar(archive.stat().st_size, unit_name="byte")
     try:
         with open(archive, "rb") as raw, tarfile.open(fileobj=raw, mode="r:gz") as tar:
             for count, member in enumerate(tar):
-                _extract_member(tar, member, partial)
+                _extract_member(tar, member, target)
                 if count % 2000 == 0:
                     progress.update(raw.tell())
             progress.update(archive.stat().st_size, finalize=True)
-        extracted = partial / "aclImdb"
-        if not all((extracted / split).is_dir() for split in ("train", "test")):
-            raise CorruptArchive(
-                f"{archive} does not hold aclImdb/train and aclImdb/test: is it the IMDB archive?"
-            )
-        extracted.rename(root)
-    except (tarfile.ReadError, EOFError, zlib.error, OSError) as error:
-        if isinstance(error, FileNotFoundError | PermissionError):
-            raise
+    except (tarfile.ReadError, tarfile.CompressionError, EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise CorruptArchive(
             f"{archive} is truncated or damaged ({error}); delete it and fetch it again"
         ) from error
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
+    except OSError as error:
+        raise ExtractionFailed(
+            f"could not write the reviews into {target.parent}: {error}. The archive {archive.name} "
+            "is not to blame: free some disk space or fix the folder's permissions, then run again."
+        ) from error
+    if not all((target / split).is_dir() for split in ("train", "test")):
+        raise CorruptArchive(f"{archive} does not hold aclImdb/train and aclImdb/test: is it the IMDB archive?")
 
 
 def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = SEED) -> int:
     """Move a seeded `fraction` of each class of `train/` into `val/`; return files moved.
 
-    The plan is computed from the sorted union of `train/` and `val/`, which moving files
-    never changes, so a re-run moves nothing and an interrupted split is completed (or a
-    file in the wrong place moved back) rather than split twice.
+    The first split plans from the sorted union of `train/` and `val/` and records the
+    validation names in `val_files.json`; every later call follows that record and never
+    plans again, so a re-run moves nothing, and a file in the wrong place is moved back.
     """
-    moved = 0
-    for label in CLASSES:
-        train, val = root / "train" / label, root / "val" / label
-        val.mkdir(parents=True, exist_ok=True)
-        names = sorted({p.name for p in train.glob("*.txt")} | {p.name for p in val.glob("*.txt")})
-        random.Random(seed).shuffle(names)
-        held_out = set(names[len(names) - int(fraction * len(names)) :])
-        for name in names:
-            source, target = (train, val) if name in held_out else (val, train)
-            if (source / name).exists():
-                os.replace(source / name, target / name)
-                moved += 1
+    with data_lock(LOCK):
+        held_out = _read_record(root)
+        if held_out is None:
+            held_out = {label: _plan(root, label, fraction, seed) for label in CLASSES}
+            write_atomically(root / SPLIT_RECORD, json.dumps(held_out, indent=0))
+        moved = 0
+        for label in CLASSES:
+            train, val = root / "train" / label, root / "val" / label
+            val.mkdir(parents=True, exist_ok=True)
+            wanted = set(held_out[label])
+            for source, target in ((train, val), (val, train)):
+                for path in source.glob("*.txt"):
+                    if (path.name in wanted) == (target == val):
+                        os.replace(path, target / path.name)
+                        moved += 1
     return moved
 
 
@@ -134,41 +172,95 @@ def reviews_dir(profile: Profile) -> Path:
     """Return the folder of reviews that `profile` trains and tests on, preparing it if needed.
 
     `full` uses `data/aclImdb/` itself. Smaller profiles get a copy of a seeded sample of
-    each class of each split under `data/subsets/`, named after its sizes.
+    each class of each split under `data/subsets/`, named after its sizes, reused only if
+    it matches its manifest. Raises ValueError when the archive is too small for `profile`.
     """
-    root = prepare_imdb()
-    if profile.uses_every_review:
-        return root
-    sizes = {"train": profile.train_per_class, "val": profile.val_per_class, "test": profile.test_per_class}
-    target = data_dir() / "subsets" / "-".join([profile.name, *(str(n) for n in sizes.values())])
-    if target.is_dir():
-        return target
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    for split, per_class in sizes.items():
-        for label in CLASSES:
-            names = sorted(p.name for p in (root / split / label).glob("*.txt"))
-            chosen = names if per_class is None else random.Random(SEED).sample(names, per_class)
-            (partial / split / label).mkdir(parents=True)
-            for name in chosen:
-                shutil.copyfile(root / split / label / name, partial / split / label / name)
-    partial.rename(target)
+    with data_lock(LOCK):
+        root = prepare_imdb()
+        if profile.uses_every_review:
+            return root
+        sizes = {"train": profile.train_per_class, "val": profile.val_per_class, "test": profile.test_per_class}
+        target = data_dir() / "subsets" / "-".join([profile.name, *(str(n) for n in sizes.values())])
+        origin = read_manifest(root)["digest"]
+        problem = folder_differences(target, origin=origin)
+        if not problem:
+            return target
+        if target.exists():
+            print(f"{problem}: copying the sample again …")
+        with atomic_path(target) as partial:
+            for split, per_class in sizes.items():
+                for label in CLASSES:
+                    names = sorted(p.name for p in (root / split / label).glob("*.txt"))
+                    if per_class is not None and per_class > len(names):
+                        raise ValueError(
+                            f"the '{profile.name}' profile needs {per_class:,} {label} reviews in {split}/, "
+                            f"but {root / split / label} has {len(names):,}: pick a smaller profile, or "
+                            f"point {SOURCE_VAR} at the full IMDB archive and delete {root}"
+                        )
+                    chosen = names if per_class is None else random.Random(SEED).sample(names, per_class)
+                    (partial / split / label).mkdir(parents=True)
+                    for name in chosen:
+                        shutil.copyfile(root / split / label / name, partial / split / label / name)
+        write_manifest(target, folder_manifest(target, sizes=True, origin=origin))
     return target
 
 
 def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:
+    """Extract one member of `aclImdb/` into `target`, without that first folder."""
     name = member.name.replace("\\", "/")
-    if name.lstrip("./").startswith("aclImdb/train/unsup"):
-        return
     if name.startswith("/") or ".." in PurePosixPath(name).parts or name[1:2] == ":":
         raise UnsafeArchive(f"refusing archive member {member.name!r}: it would land outside the target folder")
     if not (member.isfile() or member.isdir()):
         raise UnsafeArchive(f"refusing archive member {member.name!r}: only files and folders are allowed")
+    parts = PurePosixPath(name).parts
+    if len(parts) < 2 or parts[0] != "aclImdb" or parts[1:3] == ("train", "unsup"):
+        return
     try:
-        tar.extract(member, target, filter="data")
+        tar.extract(member.replace(name="/".join(parts[1:]), deep=False), target, filter="data")
     except tarfile.FilterError as error:
         raise UnsafeArchive(f"refusing archive member {member.name!r}: {error}") from None
 
 
-def _drop_unlabelled(root: Path) -> None:
-    shutil.rmtree(root / "train" / "unsup", ignore_errors=True)
+def _plan(root: Path, label: str, fraction: float, seed: int) -> list[str]:
+    names = sorted({p.name for split in ("train", "val") for p in (root / split / label).glob("*.txt")})
+    random.Random(seed).shuffle(names)
+    return sorted(names[len(names) - int(fraction * len(names)) :])
+
+
+def _rebuild(root: Path, source: Source | None) -> None:
+    """Extract and split afresh into `root`, following the split record if it fits; manifest last."""
+    record = _read_record(root)
+    try:
+        archive = fetch(source or imdb_source())
+    except (FileNotFoundError, FetchFailed) as error:
+        if not root.exists():
+            raise
+        raise DamagedData(
+            f"{folder_differences(root)}, and the archive to restore it from is not available ({error}). "
+            f"Point {SOURCE_VAR} at aclImdb_v1.tar.gz (see the README, 'Offline') and run again."
+        ) from None
+    with atomic_path(root) as partial:
+        extract_reviews(archive, partial)
+        if record is not None:
+            if all(set(record[label]) <= set(os.listdir(partial / "train" / label)) for label in CLASSES):
+                write_atomically(partial / SPLIT_RECORD, json.dumps(record, indent=0))
+            else:
+                print(f"The recorded split names reviews that {archive.name} lacks: splitting afresh.")
+        split_validation(partial)
+    # Names only: the sizes of 50,000 files would slow down every later check.
+    manifest = folder_manifest(root, sizes=False, split_record=_record_digest(root), origin=sha256_of(archive))
+    write_manifest(root, manifest)
+
+
+def _record_digest(root: Path) -> str | None:
+    record = root / SPLIT_RECORD
+    return sha256_of(record) if record.is_file() else None
+
+
+def _read_record(root: Path) -> dict[str, list[str]] | None:
+    """The recorded split, or None when there is none or it is unreadable."""
+    try:
+        record = json.loads((root / SPLIT_RECORD).read_text(encoding="utf-8"))
+        return {label: [str(name) for name in record[label]] for label in CLASSES}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

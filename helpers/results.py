@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from helpers.catalogue import COURSE_MODELS
 from helpers.config import data_dir
+from helpers.storage import data_lock, write_atomically
 
 
 Z_95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
@@ -94,24 +97,46 @@ def results_path(profile_name: str) -> Path:
     return data_dir() / "results" / f"{profile_name}.json"
 
 
+class UnreadableResults(ValueError):
+    """A results file that is not valid JSON or does not hold run records."""
+
+
 def record_run(record: RunRecord) -> Path:
-    """Add `record` to its profile's results file, replacing an earlier run of the same model."""
+    """Add `record` to its profile's results file, replacing an earlier run of the same model.
+
+    A results file that cannot be read is kept aside (renamed, with a message) and a new one
+    started, so a finished training never loses its record.
+    """
     path = results_path(record.profile)
-    runs = {key: asdict(run) for key, run in load_runs(record.profile).items()}
-    runs[record.model] = asdict(record)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(runs, indent=1), encoding="utf-8")
-    partial.replace(path)
+    with data_lock(f"results-{record.profile}"):
+        try:
+            runs = {key: asdict(run) for key, run in load_runs(record.profile).items()}
+        except UnreadableResults as error:
+            aside = path.with_name(f"{path.stem}.unreadable-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
+            os.replace(path, aside)
+            print(f"{error}\nIt was kept aside as {aside.name}; a new results file is started with this run.")
+            runs = {}
+        runs[record.model] = asdict(record)
+        write_atomically(path, json.dumps(runs, indent=1))
     return path
 
 
 def load_runs(profile_name: str) -> dict[str, RunRecord]:
-    """The recorded runs of the profile called `profile_name`, by model key (empty if none yet)."""
+    """The recorded runs of the profile called `profile_name`, by model key (empty if none yet).
+
+    Raises UnreadableResults, naming the file, when it cannot be parsed.
+    """
     path = results_path(profile_name)
     if not path.is_file():
         return {}
-    return {key: RunRecord(**run) for key, run in json.loads(path.read_text(encoding="utf-8")).items()}
+    try:
+        runs = json.loads(path.read_text(encoding="utf-8"))
+        return {key: RunRecord(**run) for key, run in runs.items()}
+    except (ValueError, TypeError, AttributeError) as error:
+        raise UnreadableResults(
+            f"the results file {path} cannot be read ({error}); move it away to start afresh "
+            "(the next finished training does so itself)"
+        ) from None
 
 
 def results_table(profile_name: str) -> str:

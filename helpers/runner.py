@@ -18,6 +18,8 @@ import re
 import tempfile
 import threading
 import time
+import urllib.parse
+from collections.abc import MutableMapping
 from pathlib import Path
 
 import nbformat
@@ -27,6 +29,9 @@ from traitlets.config import Config
 
 from helpers.config import PROFILE_ENV, Profile, data_dir, project_root
 from helpers.results import results_table
+
+
+PATH_VARIABLES = ("COURSE_DATA_DIR", "IMDB_SOURCE", "GLOVE_SOURCE")
 
 
 class NotebookFailed(RuntimeError):
@@ -67,6 +72,7 @@ def run_course(profile: Profile, wanted: list[str] | None = None, output: Path |
 
     Raises NotebookFailed naming the notebook and the cell that failed.
     """
+    resolve_path_variables(os.environ, Path.cwd())  # before data_dir(), and before any kernel starts
     notebooks = select_notebooks(course_notebooks(), wanted or [])
     output = (output or data_dir() / "runs" / profile.name).resolve()
     if output == notebooks[0].parent.resolve():
@@ -88,6 +94,18 @@ def run_course(profile: Profile, wanted: list[str] | None = None, output: Path |
     print(f"Executed notebooks in {output}\n")
     print(results_table(profile.name))
     return executed
+
+
+def resolve_path_variables(environ: MutableMapping[str, str], folder: Path) -> None:
+    """Make relative paths in $COURSE_DATA_DIR, $IMDB_SOURCE and $GLOVE_SOURCE absolute.
+
+    The kernels start in `notebooks/`, so a relative path would mean another place there
+    than in the caller's folder. URLs and `offline` are left as they are.
+    """
+    for name in PATH_VARIABLES:
+        value = environ.get(name, "").strip()
+        if value and value.lower() != "offline" and not urllib.parse.urlsplit(value).scheme:
+            environ[name] = str((folder / Path(value).expanduser()).resolve())
 
 
 def execute_notebook(source: Path, target: Path) -> None:

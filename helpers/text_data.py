@@ -16,7 +16,9 @@ import numpy as np
 import tensorflow as tf
 
 from helpers.config import MAX_TOKENS, SEED, Profile, data_dir, get_profile
+from helpers.fetch import sha256_of
 from helpers.imdb import count_reviews, reviews_dir
+from helpers.storage import data_lock, read_manifest, write_atomically, write_manifest
 
 
 @dataclass
@@ -45,14 +47,20 @@ class CourseData:
 
 
 def load_course_data(profile: Profile | None = None) -> CourseData:
-    """Prepare and load the datasets of `profile` (default: the active profile)."""
+    """Prepare and load the datasets of `profile` (default: the active profile).
+
+    The vectorizer is adapted, and the training batches are cached, from an unshuffled pass
+    over the training reviews, so that the order of training never depends on whether the
+    vocabulary was already cached: `raw_train` (shuffled) is only for looking at reviews.
+    """
     profile = profile or get_profile()
     folder = reviews_dir(profile)
     raw_train, raw_val, raw_test = (
         load_reviews(folder / split, profile.batch_size, shuffle=split == "train")
         for split in ("train", "val", "test")
     )
-    vectorizer = make_vectorizer(raw_train, profile.sequence_length, cache_name=folder.name)
+    in_order = load_reviews(folder / "train", profile.batch_size)
+    vectorizer = make_vectorizer(in_order, profile.sequence_length, cache_name=folder.name)
     sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(folder).items()}
     return CourseData(
         profile=profile,
@@ -60,7 +68,7 @@ def load_course_data(profile: Profile | None = None) -> CourseData:
         raw_val=raw_val,
         raw_test=raw_test,
         vectorizer=vectorizer,
-        train=vectorize(raw_train, vectorizer, profile.batch_size, sizes["train"], shuffle=True),
+        train=vectorize(in_order, vectorizer, profile.batch_size, sizes["train"], shuffle=True),
         val=vectorize(raw_val, vectorizer, profile.batch_size, sizes["val"]),
         test=vectorize(raw_test, vectorizer, profile.batch_size, sizes["test"]),
         reviews=sizes,
@@ -89,20 +97,23 @@ def make_vectorizer(
     """A `TextVectorization` adapted on `texts` (`(text, label)` batches).
 
     With `cache_name`, the vocabulary is kept in `data/vocabulary/` and reused next time,
-    so only the first notebook pays for `adapt`.
+    so only the first notebook pays for `adapt`. A cache that does not match its manifest
+    (cut short, edited) is adapted again, with a note.
     """
     settings = dict(max_tokens=MAX_TOKENS, output_mode="int", output_sequence_length=sequence_length)
-    cache = data_dir() / "vocabulary" / f"{cache_name}-{MAX_TOKENS}.txt" if cache_name else None
-    if cache is not None and cache.is_file():
-        words = cache.read_text(encoding="utf-8").split("\n")
-        return keras.layers.TextVectorization(vocabulary=words, **settings)
-    vectorizer = keras.layers.TextVectorization(**settings)
-    vectorizer.adapt(texts.map(lambda text, label: text))
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(".partial")
-        partial.write_text("\n".join(vectorizer.get_vocabulary()[2:]), encoding="utf-8")
-        partial.replace(cache)
+    if cache_name is None:
+        return _adapted(texts, settings)
+    cache = data_dir() / "vocabulary" / f"{cache_name}-{MAX_TOKENS}.txt"
+    with data_lock("vocabulary"):
+        manifest = read_manifest(cache)
+        if cache.is_file() and manifest is not None and manifest == _vocabulary_manifest(cache):
+            words = cache.read_text(encoding="utf-8").split("\n")
+            return keras.layers.TextVectorization(vocabulary=words, **settings)
+        if cache.exists():
+            print(f"The vocabulary cache {cache} does not match its manifest: adapting again …")
+        vectorizer = _adapted(texts, settings)
+        write_atomically(cache, "\n".join(vectorizer.get_vocabulary()[2:]))
+        write_manifest(cache, _vocabulary_manifest(cache))
     return vectorizer
 
 
@@ -130,6 +141,17 @@ def review_lengths(data: CourseData, dataset: tf.data.Dataset) -> np.ndarray:
     """Number of tokens in each review of `(text, label)` batches, before the cut to a fixed length."""
     counter = keras.layers.TextVectorization(vocabulary=data.vocabulary[2:], ragged=True)
     return np.concatenate([counter(text).row_lengths().numpy() for text, _ in dataset])
+
+
+def _adapted(texts: tf.data.Dataset, settings: dict) -> keras.layers.TextVectorization:
+    vectorizer = keras.layers.TextVectorization(**settings)
+    vectorizer.adapt(texts.map(lambda text, label: text))
+    return vectorizer
+
+
+def _vocabulary_manifest(cache: Path) -> dict:
+    text = cache.read_text(encoding="utf-8")
+    return {"words": text.count("\n") + 1 if text else 0, "sha256": sha256_of(cache)}
 
 
 def _valid_utf8(text: tf.Tensor) -> tf.Tensor:

@@ -65,7 +65,11 @@ def train_and_evaluate(
     model, which gives the same predictions faster. An unfinished run of the same model and
     profile is resumed (see the module doc). Returns the run record, which is also written
     to `data/results/<profile>.json`.
+
+    Ops run deterministically from here on (with the seed of the setup cell, a re-run
+    reproduces the accuracies on the same machine); see `benchmarks/determinism.py` for the cost.
     """
+    tf.config.experimental.enable_op_determinism()
     profile_name = data.profile.name
     checkpoint = checkpoint_path(profile_name, model_key)
     checkpoint.parent.mkdir(parents=True, exist_ok=True)

@@ -68,6 +68,20 @@ def test_zip_member_is_loaded_then_cached(glove_zip):
     np.testing.assert_array_equal(second.vectors, first.vectors)
 
 
+def test_cached_word_list_that_lost_a_line_is_parsed_again(glove_zip, isolated_data_dir, capsys):
+    first = load_glove(dim=3)
+    words = next((isolated_data_dir / "glove").glob("*.words.txt"))
+    lines = words.read_text(encoding="utf-8").split("\n")
+    words.write_text("\n".join(lines[:3] + lines[4:]), encoding="utf-8")  # "nan" lost: the rows would shift
+
+    second = load_glove(dim=3)
+
+    assert "does not match its manifest" in capsys.readouterr().out
+    assert second.words == first.words
+    np.testing.assert_array_equal(second.vectors[second.index["movie"]], np.float32([0.9, 0.1, 0.0]))
+    assert "cached" in load_glove(dim=3).origin
+
+
 def test_wrong_checksum_is_refused(glove_zip, monkeypatch):
     monkeypatch.setenv("GLOVE_SHA256", "f" * 64)
     with pytest.raises(ChecksumMismatch):

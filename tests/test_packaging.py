@@ -35,8 +35,11 @@ def test_environment_yml_installs_the_declared_dependencies_and_the_package():
     assert pip_section_of_environment_yml() == declared | {"-e ."}
 
 
-def test_environment_yml_pins_the_python_of_the_course():
-    assert "  - python=3.11" in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+def test_environment_yml_and_pyproject_state_the_python_floor_of_the_course():
+    lines = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+    assert any(line.startswith("  - python>=3.11.4,<3.12") for line in lines)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["requires-python"] == ">=3.11.4"
 
 
 def imported_packages(source: str) -> set[str]:

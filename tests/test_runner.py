@@ -13,7 +13,16 @@ from ipykernel.ipkernel import IPythonKernel
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from helpers import runner
-from helpers.runner import NotebookFailed, course_notebooks, execute_notebook, select_notebooks, tidy_outputs
+from helpers.config import PROFILES
+from helpers.runner import (
+    NotebookFailed,
+    course_notebooks,
+    execute_notebook,
+    resolve_path_variables,
+    run_course,
+    select_notebooks,
+    tidy_outputs,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -94,3 +103,37 @@ def test_course_command_refuses_to_write_over_the_notebooks():
     )
     assert result.returncode == 1
     assert "notebooks' own folder" in result.stderr
+
+
+def test_relative_paths_are_resolved_against_the_callers_folder(tmp_path):
+    environ = {"COURSE_DATA_DIR": "course-data", "IMDB_SOURCE": "../archives/aclImdb_v1.tar.gz",
+               "GLOVE_SOURCE": "offline", "IMDB_SHA256": "abc"}
+    resolve_path_variables(environ, tmp_path / "here")
+    assert environ == {"COURSE_DATA_DIR": str(tmp_path / "here" / "course-data"),
+                       "IMDB_SOURCE": str(tmp_path / "archives" / "aclImdb_v1.tar.gz"),
+                       "GLOVE_SOURCE": "offline", "IMDB_SHA256": "abc"}
+
+
+def test_urls_and_absolute_paths_are_left_as_they_are(tmp_path):
+    environ = {"IMDB_SOURCE": "https://example.org/aclImdb_v1.tar.gz", "GLOVE_SOURCE": str(tmp_path / "g.zip")}
+    resolve_path_variables(environ, Path("/elsewhere"))
+    assert environ == {"IMDB_SOURCE": "https://example.org/aclImdb_v1.tar.gz", "GLOVE_SOURCE": str(tmp_path / "g.zip")}
+
+
+def test_course_run_resolves_relative_paths_before_anything_else(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COURSE_DATA_DIR", "data-here")
+    with pytest.raises(ValueError, match="no notebook matches 99"):
+        run_course(PROFILES["smoke"], ["99"])
+    assert os.environ["COURSE_DATA_DIR"] == str(tmp_path / "data-here")
+
+
+def test_check_without_a_reference_fails_before_running_anything(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers", "run", "--profile", "smoke", "--check", "01"],
+        cwd=tmp_path, env=os.environ | {"PYTHONPATH": str(ROOT), "COURSE_DATA_DIR": str(tmp_path / "data")},
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 1
+    assert "no reference results for the 'smoke' profile" in result.stderr
+    assert "[1/1]" not in result.stdout

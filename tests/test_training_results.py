@@ -12,7 +12,15 @@ import tensorflow as tf
 import keras
 from helpers.config import PROFILES
 from helpers.results import (
-    RunRecord, accuracy_gap, accuracy_interval, gap_summary, load_runs, record_run, results_path, results_table,
+    RunRecord,
+    UnreadableResults,
+    accuracy_gap,
+    accuracy_interval,
+    gap_summary,
+    load_runs,
+    record_run,
+    results_path,
+    results_table,
 )
 from helpers.text_data import CourseData
 from helpers.training import backup_dir, train_and_evaluate
@@ -37,6 +45,31 @@ def test_record_replaces_a_model_and_keeps_the_others():
     assert sorted(runs) == ["embeddings", "masking"]
     assert runs["embeddings"].test_accuracy == 0.9
     assert json.loads(results_path("smoke").read_text())["masking"]["test_accuracy"] == 0.8
+
+
+def test_unreadable_results_file_is_kept_aside_and_the_new_record_written(capsys):
+    path = results_path("smoke")
+    path.parent.mkdir(parents=True)
+    path.write_text('{"embeddings": {"model": "embed')  # cut short
+    with pytest.raises(UnreadableResults, match="smoke.json cannot be read"):
+        load_runs("smoke")
+
+    record_run(a_record("masking", 0.8))
+
+    assert load_runs("smoke")["masking"].test_accuracy == 0.8
+    aside = [p for p in path.parent.iterdir() if "unreadable" in p.name]
+    assert [p.read_text() for p in aside] == ['{"embeddings": {"model": "embed']
+    assert "kept aside" in capsys.readouterr().out
+
+
+def test_a_rerun_of_a_training_reproduces_its_results():
+    histories = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        model = tiny_model()
+        record = train_and_evaluate(model, tiny_course_data(), "embeddings")
+        histories.append((record.history, record.test_accuracy, [w.numpy().tolist() for w in model.weights]))
+    assert histories[0] == histories[1]
 
 
 def test_results_table_lists_models_not_run_with_their_notebook():

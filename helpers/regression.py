@@ -1,0 +1,157 @@
+"""The instructor's regression check: a profile's results against its committed reference.
+
+    python -m helpers run --profile quick --check     # run the course, then compare
+    python -m helpers reference --profile quick --tolerance 0.01 --basis "…"  # record one
+
+`data/reference/<profile>.json`, committed with the course, holds a reference run of each
+model (parameter counts and test accuracy) and the tolerance allowed on accuracies, with
+what it was derived from (the spread measured between runs):
+
+    {"profile": "quick", "tolerance": 0.01, "tolerance_basis": "max - min of 3 runs on …",
+     "models": {"embeddings": {"params_total": 5194049, "params_trainable": 5194049,
+                               "test_accuracy": 0.846, "tolerance": 0.02}}}
+
+A model's own `tolerance` overrides the profile's. The check fails when a parameter count
+differs, an accuracy leaves the tolerance, or a reference model has no recorded run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.config import data_dir, project_root
+from helpers.results import RunRecord, load_runs
+from helpers.storage import write_atomically
+
+PARAMETERS = ("params_total", "params_trainable")
+# Accuracies are float32 and references keep 6 decimals: closer than this counts as equal.
+ROUNDING = 1e-6
+
+
+class RegressionFailed(RuntimeError):
+    """The results of a run left their reference: the message is the table of checks."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference results of one profile: per model its figures, and the tolerance."""
+
+    profile: str
+    tolerance: float
+    tolerance_basis: str
+    models: dict[str, dict]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison: a figure of a model in the reference and in this run."""
+
+    model: str
+    figure: str
+    reference: str
+    actual: str
+    passed: bool
+    detail: str = ""
+
+
+def reference_path(profile: str) -> Path:
+    """`data/reference/<profile>.json` of the course checkout (of the data folder for a plain install)."""
+    root = project_root()
+    return (root / "data" if root else data_dir()) / "reference" / f"{profile}.json"
+
+
+def load_reference(profile: str, path: Path | None = None) -> Reference:
+    """Read the reference results of `profile`.
+
+    Raises FileNotFoundError saying how to record one, ValueError naming a malformed field.
+    """
+    path = path or reference_path(profile)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no reference results for the '{profile}' profile ({path}): after a run you trust, record "
+            f"them with `python -m helpers reference --profile {profile} --tolerance T --basis '…'`"
+        )
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        reference = Reference(
+            profile=content["profile"],
+            tolerance=float(content["tolerance"]),
+            tolerance_basis=str(content.get("tolerance_basis", "")),
+            models=dict(content["models"]),
+        )
+        for key, model in reference.models.items():
+            missing = [name for name in (*PARAMETERS, "test_accuracy") if name not in model]
+            if missing:
+                raise KeyError(f"models.{key}.{missing[0]}")
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"the reference file {path} is malformed ({error}); see helpers/regression.py") from None
+    if reference.profile != profile:
+        raise ValueError(f"the reference file {path} is for the '{reference.profile}' profile, not '{profile}'")
+    return reference
+
+
+def compare(runs: dict[str, RunRecord], reference: Reference) -> list[Check]:
+    """Every check of `runs` against `reference`, passed or not, in the reference's order."""
+    checks = []
+    for key, expected in reference.models.items():
+        run = runs.get(key)
+        if run is None:
+            checks.append(Check(key, "run", "recorded", "missing", False, "no run recorded"))
+            continue
+        for figure in PARAMETERS:
+            wanted, got = int(expected[figure]), int(getattr(run, figure))
+            checks.append(Check(key, figure, f"{wanted:,}", f"{got:,}", wanted == got))
+        tolerance = float(expected.get("tolerance", reference.tolerance))
+        difference = run.test_accuracy - float(expected["test_accuracy"])
+        checks.append(Check(
+            key, "test_accuracy", f"{float(expected['test_accuracy']):.3f}", f"{run.test_accuracy:.3f}",
+            abs(difference) <= tolerance + ROUNDING, f"{difference:+.3f} (±{tolerance:.3f})",
+        ))
+    return checks
+
+
+def check_table(checks: list[Check], title: str) -> str:
+    """A plain-text table of the checks, failures marked FAIL."""
+    rows = [("model", "figure", "reference", "this run", "result")]
+    rows += [(c.model, c.figure, c.reference, c.actual, ("ok" if c.passed else "FAIL") + f" {c.detail}".rstrip())
+             for c in checks]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return title + "\n" + "\n".join(lines)
+
+
+def check_results(profile: str, path: Path | None = None) -> str:
+    """Compare the recorded runs of `profile` with its reference; return the table.
+
+    Raises RegressionFailed, with the table, when any check fails.
+    """
+    path = path or reference_path(profile)
+    reference = load_reference(profile, path)
+    checks = compare(load_runs(profile), reference)
+    failed = sum(not c.passed for c in checks)
+    title = f"Regression check of the '{profile}' profile against {path.name}: " + (
+        f"{failed} of {len(checks)} checks FAILED" if failed else f"all {len(checks)} checks passed"
+    )
+    table = check_table(checks, title)
+    if failed:
+        raise RegressionFailed(table)
+    return table
+
+
+def write_reference(profile: str, tolerance: float, basis: str, path: Path | None = None) -> Path:
+    """Record the current runs of `profile` as its reference, with the tolerance and its basis."""
+    runs = load_runs(profile)
+    if not runs:
+        raise ValueError(f"no recorded runs for the '{profile}' profile: run the course first")
+    models = {
+        key: {"params_total": run.params_total, "params_trainable": run.params_trainable,
+              "test_accuracy": round(run.test_accuracy, 6), "recorded_at": run.recorded_at, "device": run.device}
+        for key, run in runs.items()
+    }
+    path = path or reference_path(profile)
+    content = {"profile": profile, "tolerance": tolerance, "tolerance_basis": basis, "models": models}
+    write_atomically(path, json.dumps(content, indent=1) + "\n")
+    return path
