@@ -30,8 +30,9 @@ def test_on_a_gpu_no_cpu_estimate_is_given(monkeypatch, capsys):
 
 def test_on_a_cpu_a_long_training_says_what_to_do(monkeypatch, capsys):
     monkeypatch.setattr(session, "has_gpu", lambda: False)
-    session.warn_if_slow(PROFILES["full"], "one_hot")
-    assert "takes about ≈8.1 h on a 2-core CPU. Use a GPU" in capsys.readouterr().out
+    session.warn_if_slow(PROFILES["full"], "masking")
+    expected = session._duration(session.estimate_cpu_seconds(PROFILES["full"], "masking"))
+    assert f"takes about {expected} on a 2-core CPU. Use a GPU" in capsys.readouterr().out
     session.report_setup(PROFILES["quick"])
     shown = capsys.readouterr().out
     assert "Keras 3." in shown and "TensorFlow 2." in shown
