@@ -17,7 +17,24 @@ DATA_DIR_ENV = "COURSE_DATA_DIR"
 DEFAULT_PROFILE = "quick"
 
 MAX_TOKENS = 20_000  # vocabulary size of every model: the textbook's
-SEED = 1337  # the textbook's seed, used for the split, the subsets and Keras
+DATA_SEED = 1337  # the textbook's seed: the validation split and the samples of the smaller profiles
+SEED_ENV = "COURSE_SEED"
+
+
+def _training_seed() -> int:
+    value = os.environ.get(SEED_ENV, "").strip()
+    if not value:
+        return DATA_SEED
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"${SEED_ENV} must be a whole number, got {value!r}") from None
+
+
+# Keras' seed and the shuffling of the training batches: the textbook's 1337, unless
+# $COURSE_SEED names another (to measure how much results vary from run to run). The split and
+# the samples never change with it.
+SEED = _training_seed()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import tarfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from helpers.config import SEED, Profile, data_dir
+from helpers.config import DATA_SEED, Profile, data_dir
 from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
 from helpers.storage import (
     atomic_path,
@@ -134,7 +134,7 @@ def extract_reviews(archive: Path, target: Path) -> None:
         raise CorruptArchive(f"{archive} does not hold aclImdb/train and aclImdb/test: is it the IMDB archive?")
 
 
-def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = SEED) -> int:
+def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = DATA_SEED) -> int:
     """Move a seeded `fraction` of each class of `train/` into `val/`; return files moved.
 
     The first split plans from the sorted union of `train/` and `val/` and records the
@@ -197,7 +197,7 @@ def reviews_dir(profile: Profile) -> Path:
                             f"but {root / split / label} has {len(names):,}: pick a smaller profile, or "
                             f"point {SOURCE_VAR} at the full IMDB archive and delete {root}"
                         )
-                    chosen = names if per_class is None else random.Random(SEED).sample(names, per_class)
+                    chosen = names if per_class is None else random.Random(DATA_SEED).sample(names, per_class)
                     (partial / split / label).mkdir(parents=True)
                     for name in chosen:
                         shutil.copyfile(root / split / label / name, partial / split / label / name)

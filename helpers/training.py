@@ -19,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.config import data_dir
+from helpers.config import SEED, data_dir
 from helpers.native_log import native_stderr_silenced
 from helpers.results import RunRecord, record_run, seconds_text
 from helpers.session import describe_device
@@ -107,7 +107,7 @@ def train_and_evaluate(
         device=describe_device(),
         recorded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         checkpoint=str(checkpoint),
-        notes=dict(notes or {}),
+        notes={**(notes or {}), "seed": str(SEED)},
         test_reviews=sum(int(labels.shape[0]) for _, labels in data.test),
     )
     record_run(record)

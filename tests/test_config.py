@@ -67,3 +67,15 @@ def test_custom_profile_keeps_its_results_apart(isolated_data_dir):
 def test_custom_profile_refuses_what_would_mix_up_results(name, changes, message):
     with pytest.raises(ValueError, match=message):
         custom_profile("quick", name, **changes)
+
+
+def test_course_seed_changes_the_training_seed_but_never_the_split(monkeypatch):
+    from helpers import config
+
+    monkeypatch.setenv("COURSE_SEED", "7")
+    assert (config._training_seed(), config.DATA_SEED) == (7, 1337)
+    monkeypatch.setenv("COURSE_SEED", "seven")
+    with pytest.raises(ValueError, match=r"\$COURSE_SEED must be a whole number, got 'seven'"):
+        config._training_seed()
+    monkeypatch.delenv("COURSE_SEED")
+    assert config._training_seed() == 1337
