@@ -13,8 +13,7 @@ from dataclasses import replace
 import keras
 import tensorflow as tf
 
-from helpers.config import SEED
-from helpers.text_data import CourseData
+from helpers.text_data import CourseData, cached_batches
 
 
 def multi_hot_data(data: CourseData, vectorizer: keras.layers.TextVectorization) -> CourseData:
@@ -33,36 +32,22 @@ def multi_hot_data(data: CourseData, vectorizer: keras.layers.TextVectorization)
             "multi_hot_data needs one vector per review: build the TextVectorization with "
             'output_mode="multi_hot" (or "count", "tf_idf"); integer sequences are already in data.train'
         )
-    sizes = data.reviews
-    batch_size = data.profile.batch_size
+
+    def batches(dataset: tf.data.Dataset, split: str) -> tf.data.Dataset:
+        encoded = dataset.map(
+            lambda text, label: (tf.sparse.from_dense(vectorizer(text)), label), num_parallel_calls=tf.data.AUTOTUNE
+        )
+        return cached_batches(
+            encoded, data.profile.batch_size, data.reviews[split], shuffle=split == "train", finish=_dense_float32
+        )
+
     return replace(
         data,
         vectorizer=vectorizer,
-        train=bag_batches(data.raw_train, vectorizer, batch_size, sizes["train"], shuffle=True),
-        val=bag_batches(data.raw_val, vectorizer, batch_size, sizes["val"]),
-        test=bag_batches(data.raw_test, vectorizer, batch_size, sizes["test"]),
+        train=batches(data.raw_train, "train"),
+        val=batches(data.raw_val, "val"),
+        test=batches(data.raw_test, "test"),
     )
-
-
-def bag_batches(
-    dataset: tf.data.Dataset,
-    vectorizer: keras.layers.TextVectorization,
-    batch_size: int,
-    examples: int,
-    shuffle: bool = False,
-) -> tf.data.Dataset:
-    """Dense float32 `(vector, label)` batches of `(text, label)` batches, cached as sparse rows.
-
-    `examples` is the number of reviews, so that Keras knows the number of steps per epoch.
-    """
-    rows = dataset.map(
-        lambda text, label: (tf.sparse.from_dense(vectorizer(text)), label), num_parallel_calls=tf.data.AUTOTUNE
-    ).unbatch().cache()
-    if shuffle:
-        rows = rows.shuffle(examples, seed=SEED, reshuffle_each_iteration=True)
-    batches = rows.batch(batch_size).map(_dense_float32, num_parallel_calls=tf.data.AUTOTUNE)
-    batches = batches.apply(tf.data.experimental.assert_cardinality(-(-examples // batch_size)))
-    return batches.prefetch(tf.data.AUTOTUNE)
 
 
 def _dense_float32(vectors: tf.SparseTensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:

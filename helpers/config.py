@@ -72,7 +72,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "quick": Profile(
         name="quick",
-        description="real reviews, sized for about half an hour of the whole course on a 2-core CPU",
+        description="5,000 / 1,000 / 2,000 reviews, 200 tokens, 6 epochs: the course in about 15 min on a 2-core CPU",
         train_per_class=2_500,
         val_per_class=500,
         test_per_class=1_000,

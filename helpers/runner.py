@@ -115,6 +115,7 @@ def execute_notebook(source: Path, target: Path) -> None:
     sockets = tempfile.TemporaryDirectory(prefix="course-kernel-")
     client = ProgressClient(
         notebook, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}},
+        record_timing=False,  # no execution timestamps in the cells' metadata: the copies stay diffable
         config=_local_transport(Path(sockets.name)),
     )
     try:

@@ -8,6 +8,7 @@ and vectorizes each split once, cached and prefetched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,12 +129,27 @@ def vectorize(
 
     `examples` is the number of reviews, so that Keras knows the number of steps per epoch.
     """
-    rows = dataset.map(
-        lambda text, label: (vectorizer(text), label), num_parallel_calls=tf.data.AUTOTUNE
-    ).unbatch().cache()
+    encoded = dataset.map(lambda text, label: (vectorizer(text), label), num_parallel_calls=tf.data.AUTOTUNE)
+    return cached_batches(encoded, batch_size, examples, shuffle)
+
+
+def cached_batches(
+    encoded: tf.data.Dataset,
+    batch_size: int,
+    examples: int,
+    shuffle: bool = False,
+    finish: Callable | None = None,
+) -> tf.data.Dataset:
+    """`encoded` `(features, label)` batches cut into rows, cached, reshuffled each epoch if
+    asked (seeded), batched again, each batch passed through `finish` if given, with the
+    number of steps (`examples` rows) known to Keras, and prefetched."""
+    rows = encoded.unbatch().cache()
     if shuffle:
         rows = rows.shuffle(examples, seed=SEED, reshuffle_each_iteration=True)
-    batches = rows.batch(batch_size).apply(tf.data.experimental.assert_cardinality(-(-examples // batch_size)))
+    batches = rows.batch(batch_size)
+    if finish is not None:
+        batches = batches.map(finish, num_parallel_calls=tf.data.AUTOTUNE)
+    batches = batches.apply(tf.data.experimental.assert_cardinality(-(-examples // batch_size)))
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
