@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, DeadKernelError
 from traitlets.config import Config
 
 from helpers.config import PROFILE_ENV, Profile, data_dir, project_root
@@ -122,6 +122,11 @@ def execute_notebook(source: Path, target: Path) -> None:
         client.execute()
     except CellExecutionError as error:
         raise NotebookFailed(_describe_failure(source, notebook, error, target)) from None
+    except DeadKernelError:
+        raise NotebookFailed(
+            f"{source.name}: the kernel died (killed, or out of memory) in {client.current_cell}; "
+            f"the notebook as far as it ran is in {target}"
+        ) from None
     finally:
         sockets.cleanup()
         tidy_outputs(notebook)
@@ -140,6 +145,11 @@ class ProgressClient(NotebookClient):
         self._lock = threading.Lock()
         self._cell, self._cell_started, self._last_print = "kernel", time.monotonic(), time.monotonic()
         self._training, self._line = False, ""
+
+    @property
+    def current_cell(self) -> str:
+        """'cell n/N' of the code cell that runs now ('kernel' before the first one)."""
+        return self._cell
 
     def execute(self, **kwargs):
         stopped = threading.Event()

@@ -64,6 +64,14 @@ def test_failing_cell_is_named_and_the_partial_notebook_kept(tmp_path):
     assert nbformat.read(target, as_version=4).cells[1].outputs[0]["ename"] == "ZeroDivisionError"
 
 
+def test_a_kernel_that_dies_is_reported_with_the_notebook_and_the_cell(tmp_path):
+    source = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")]), source)
+    with pytest.raises(NotebookFailed, match=r"nb.ipynb: the kernel died \(killed, or out of memory\) in cell 2/2"):
+        execute_notebook(source, tmp_path / "out.ipynb")
+    assert (tmp_path / "out.ipynb").is_file()
+
+
 def test_progress_shows_cells_epoch_lines_and_a_heartbeat(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 1)
     training = (
