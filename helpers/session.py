@@ -15,6 +15,9 @@ from helpers.imdb import VAL_FRACTION
 from helpers.native_log import import_tensorflow_quietly
 
 tf = import_tensorflow_quietly()
+# Every op deterministic from the setup cell on, not only during `train_and_evaluate`: work done
+# before a training (notebook 2 times a few steps) must not make the run differ from the last.
+tf.config.experimental.enable_op_determinism()
 
 OFFICIAL_TRAIN_REVIEWS = 25_000  # the archive's train split, before validation is taken from it
 
