@@ -13,40 +13,22 @@ reviews (`train/{neg,pos}/*.txt`) instead of preparing the profile's data.
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import keras
 import tensorflow as tf
-from keras import layers
+from training_steps import build  # this folder's benchmark of every model
 
-from helpers import MAX_TOKENS, SEED, get_profile
+from helpers import SEED, get_profile
 from helpers.imdb import count_reviews, reviews_dir
 from helpers.session import describe_device
 from helpers.text_data import load_reviews, make_vectorizer, vectorize
+from helpers.training import seconds_per_step
 
 
-def masked_model(sequence_length: int) -> keras.Model:
-    """The model of notebook 04: masked embeddings into a bidirectional LSTM."""
-    inputs = keras.Input(shape=(sequence_length,), dtype="int64")
-    x = layers.Embedding(MAX_TOKENS, 256, mask_zero=True)(inputs)
-    x = layers.Bidirectional(layers.LSTM(32))(x)
-    x = layers.Dropout(0.5)(x)
-    outputs = layers.Dense(1, activation="sigmoid")(x)
-    model = keras.Model(inputs, outputs)
-    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-    return model
-
-
-def seconds_per_step(batches: list, sequence_length: int, warmup: int = 2) -> float:
+def seconds_per_masked_step(batches: list, sequence_length: int) -> float:
     keras.utils.set_random_seed(SEED)
-    model = masked_model(sequence_length)
-    for tokens, labels in batches[:warmup]:
-        model.train_on_batch(tokens, labels)
-    start = time.perf_counter()
-    for tokens, labels in batches[warmup:]:
-        model.train_on_batch(tokens, labels)
-    return (time.perf_counter() - start) / len(batches[warmup:])
+    return seconds_per_step(build("masking", sequence_length), batches, warmup=2)
 
 
 def main() -> None:
@@ -65,9 +47,9 @@ def main() -> None:
     steps_per_epoch = -(-examples // profile.batch_size)
     print(f"profile {profile.name}: batch {profile.batch_size} × {profile.sequence_length} tokens, "
           f"{steps_per_epoch} steps per epoch, {describe_device()}")
-    default = min(seconds_per_step(batches, profile.sequence_length) for _ in range(args.repeats))
+    default = min(seconds_per_masked_step(batches, profile.sequence_length) for _ in range(args.repeats))
     tf.config.experimental.enable_op_determinism()
-    deterministic = min(seconds_per_step(batches, profile.sequence_length) for _ in range(args.repeats))
+    deterministic = min(seconds_per_masked_step(batches, profile.sequence_length) for _ in range(args.repeats))
     for name, seconds in (("default ops", default), ("deterministic", deterministic)):
         print(f"{name:<14} {seconds:.4f} s per step, {seconds * steps_per_epoch:6.1f} s per epoch (training steps)")
     print(f"cost of determinism: {deterministic / default - 1:+.1%}")

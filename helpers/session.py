@@ -15,9 +15,6 @@ from helpers.imdb import VAL_FRACTION
 from helpers.native_log import import_tensorflow_quietly
 
 tf = import_tensorflow_quietly()
-# Every op deterministic from the setup cell on, not only during `train_and_evaluate`: work done
-# before a training (notebook 2 times a few steps) must not make the run differ from the last.
-tf.config.experimental.enable_op_determinism()
 
 OFFICIAL_TRAIN_REVIEWS = 25_000  # the archive's train split, before validation is taken from it
 
@@ -50,9 +47,12 @@ def estimate_cpu_seconds(profile: Profile, model_key: str) -> float | None:
 
 def report_setup(profile: Profile) -> None:
     """Print the active profile, the versions of Keras and TensorFlow, and the device;
-    on a CPU, the estimated training times."""
+    on a CPU, the estimated training times. Turns on TensorFlow's op determinism."""
     import keras
 
+    # Every op deterministic from the setup cell on, not only in `train_and_evaluate`: work done
+    # before a training (notebook 2 times a few steps) must not make a re-run differ.
+    tf.config.experimental.enable_op_determinism()
     print(f"Profile: {profile.name} ({profile.description})")
     print(f"Keras {keras.__version__}, TensorFlow {tf.__version__}")
     print(f"Device:  {describe_device()}")
