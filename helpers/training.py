@@ -23,6 +23,7 @@ from helpers.config import SEED, data_dir
 from helpers.native_log import native_stderr_silenced
 from helpers.results import RunRecord, record_run, seconds_text
 from helpers.session import describe_device
+from helpers.storage import write_atomically
 from helpers.text_data import CourseData
 
 
@@ -178,9 +179,7 @@ class EpochLog(keras.callbacks.Callback):
             "params": self.model.count_params(),
         })
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps(self.epochs), encoding="utf-8")
-        partial.replace(self.path)
+        write_atomically(self.path, json.dumps(self.epochs))
 
     def _resume(self, epoch: int) -> None:
         print(f"Resuming after epoch {epoch}, from the backup in {self.path.parent} "
