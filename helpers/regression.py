@@ -9,20 +9,25 @@ what it was derived from (the spread measured between runs):
 
     {"profile": "quick", "tolerance": 0.01, "tolerance_basis": "max - min of 3 runs on …",
      "models": {"embeddings": {"params_total": 5194049, "params_trainable": 5194049,
-                               "test_accuracy": 0.846, "tolerance": 0.02}}}
+                               "test_accuracy": 0.846, "tolerance": 0.02, "test_reviews": 2000, …}},
+     "notebooks": {"03_learned_embeddings": {"minutes": 3.4, "peak_memory_gib": 2.1, …}},
+     "environment": {"python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "cpu": …}}
 
 A model's own `tolerance` overrides the profile's. The check fails when a parameter count
 differs, an accuracy leaves the tolerance, or a reference model has no recorded run.
+`reference_table` shows a reference (the full profile's, in notebook 08) beside a learner's run.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.catalogue import COURSE_MODELS
 from helpers.config import data_dir, project_root
-from helpers.results import RunRecord, load_runs
+from helpers.results import RunRecord, accuracy_interval, load_runs, seconds_text
+from helpers.run_log import load_notebook_runs
 from helpers.storage import write_atomically
 
 PARAMETERS = ("params_total", "params_trainable")
@@ -42,6 +47,8 @@ class Reference:
     tolerance: float
     tolerance_basis: str
     models: dict[str, dict]
+    notebooks: dict[str, dict] = field(default_factory=dict)  # minutes and peak memory of each notebook
+    environment: dict[str, str] = field(default_factory=dict)  # machine and software versions
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ def load_reference(profile: str, path: Path | None = None) -> Reference:
             tolerance=float(content["tolerance"]),
             tolerance_basis=str(content.get("tolerance_basis", "")),
             models=dict(content["models"]),
+            notebooks=dict(content.get("notebooks", {})),
+            environment=dict(content.get("environment", {})),
         )
         for key, model in reference.models.items():
             missing = [name for name in (*PARAMETERS, "test_accuracy") if name not in model]
@@ -142,16 +151,70 @@ def check_results(profile: str, path: Path | None = None) -> str:
 
 
 def write_reference(profile: str, tolerance: float, basis: str, path: Path | None = None) -> Path:
-    """Record the current runs of `profile` as its reference, with the tolerance and its basis."""
+    """Record the current runs of `profile` as its reference, with the tolerance and its basis,
+    and what the course runner recorded of the notebooks' costs and the environment."""
     runs = load_runs(profile)
     if not runs:
         raise ValueError(f"no recorded runs for the '{profile}' profile: run the course first")
     models = {
         key: {"params_total": run.params_total, "params_trainable": run.params_trainable,
-              "test_accuracy": round(run.test_accuracy, 6), "recorded_at": run.recorded_at, "device": run.device}
+              "test_accuracy": round(run.test_accuracy, 6), "test_reviews": run.test_reviews,
+              "best_epoch": run.best_epoch, "epochs": len(run.seconds_per_epoch),
+              "seconds_per_epoch": round(run.mean_seconds_per_epoch, 1),
+              "recorded_at": run.recorded_at, "device": run.device}
         for key, run in runs.items()
     }
+    notebook_runs = load_notebook_runs(profile)
+    notebooks = {name: {"minutes": run.minutes, "peak_memory_gib": run.peak_memory_gib, "finished_at": run.finished_at}
+                 for name, run in notebook_runs.items()}
+    environments = {json.dumps(run.environment, sort_keys=True) for run in notebook_runs.values()}
+    if len(environments) > 1:
+        raise ValueError(f"the notebooks of the '{profile}' profile ran in different environments "
+                         f"({' / '.join(sorted(environments))}): re-run them in one")
     path = path or reference_path(profile)
-    content = {"profile": profile, "tolerance": tolerance, "tolerance_basis": basis, "models": models}
+    content = {"profile": profile, "tolerance": tolerance, "tolerance_basis": basis, "models": models,
+               "notebooks": notebooks, "environment": json.loads(environments.pop()) if environments else {}}
     write_atomically(path, json.dumps(content, indent=1) + "\n")
     return path
+
+
+def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profile: str) -> str:
+    """A plain-text table of `reference` (intervals, textbook figures, epochs, time) beside the
+    test accuracies of `runs`, a learner's runs of the profile called `runs_profile`."""
+    mine = f"your run ({runs_profile})"
+    header = ("model", f"{reference.profile} reference (95 % interval)", "textbook", "best epoch", "s/epoch", mine)
+    rows = [header]
+    for model in COURSE_MODELS:
+        expected, run = reference.models.get(model.key), runs.get(model.key)
+        textbook = f"{model.textbook_accuracy:.3f}" if model.textbook_accuracy else "–"
+        yours = f"{run.test_accuracy:.3f}" if run else "not run yet"
+        if expected is None:
+            rows.append((model.title, "not in the reference yet", textbook, "", "", yours))
+            continue
+        accuracy, reviews = float(expected["test_accuracy"]), expected.get("test_reviews")
+        interval = " ({:.3f}–{:.3f})".format(*accuracy_interval(accuracy, reviews)) if reviews else ""
+        epochs = f"{expected['best_epoch']} of {expected['epochs']}" if "epochs" in expected else ""
+        seconds = seconds_text(expected["seconds_per_epoch"]) if "seconds_per_epoch" in expected else ""
+        rows.append((model.title, f"{accuracy:.3f}{interval}", textbook, epochs, seconds, yours))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join([_provenance(reference), *lines])
+
+
+def _provenance(reference: Reference) -> str:
+    """Where and when the reference ran, and what each notebook cost."""
+    env = reference.environment
+    dates = sorted(model["recorded_at"][:10] for model in reference.models.values() if "recorded_at" in model)
+    devices = sorted({model["device"] for model in reference.models.values() if "device" in model})
+    when = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "undated"
+    lines = [f"Reference run of the '{reference.profile}' profile, {when}, on {', '.join(devices) or 'an unrecorded device'}"]
+    if env:
+        lines.append(f"  {env.get('cpu', '?')}; Python {env.get('python', '?')}, TensorFlow {env.get('tensorflow', '?')}, "
+                     f"Keras {env.get('keras', '?')}")
+    if reference.notebooks:
+        costs = [f"{name[:2]} {run['minutes']:.0f} min" + (f" ({run['peak_memory_gib']:.1f} GiB)" if run.get("peak_memory_gib") else "")
+                 for name, run in reference.notebooks.items()]
+        total = sum(run["minutes"] for run in reference.notebooks.values())
+        lines.append(f"  notebooks, wall time (peak memory): {', '.join(costs)}; {total / 60:.1f} h in all")
+    return "\n".join(lines) + "\n"

@@ -8,7 +8,8 @@ themselves. While a notebook runs, the terminal shows each code cell as it start
 from a training cell, Keras' epoch lines as they come, with the progress bar's state at
 least every half minute. A failing cell stops the run with the notebook and the cell
 named; the copy executed so far is kept for a look. At the end come the time each
-notebook took and the results table.
+notebook took, its kernel's peak memory, and the results table; the times and memory are also
+recorded (`helpers.run_log`), for the reference results.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from traitlets.config import Config
 
 from helpers.config import PROFILE_ENV, Profile, data_dir, project_root
 from helpers.results import results_table
+from helpers.run_log import peak_memory_bytes, record_notebook_run
 
 
 PATH_VARIABLES = ("COURSE_DATA_DIR", "IMDB_SOURCE", "GLOVE_SOURCE")
@@ -79,21 +81,26 @@ def run_course(profile: Profile, wanted: list[str] | None = None, output: Path |
         raise ValueError("the output folder is the notebooks' own folder: pick another with --output")
     output.mkdir(parents=True, exist_ok=True)
     os.environ[PROFILE_ENV] = profile.name  # the kernels inherit it
-    executed, minutes = [], {}
+    executed, costs = [], {}
     for number, source in enumerate(notebooks, start=1):
         print(f"[{number}/{len(notebooks)}] {source.stem} ({profile.name})", flush=True)
         start = time.perf_counter()
         target = output / source.name
-        execute_notebook(source, target)
+        peak = execute_notebook(source, target)
         executed.append(target)
-        minutes[source.stem] = (time.perf_counter() - start) / 60
-        print(f"      done in {minutes[source.stem]:.1f} min", flush=True)
-    width = max(len(name) for name in minutes)
-    print(f"\nThe course ran in {sum(minutes.values()):.1f} min on the '{profile.name}' profile:")
-    print("\n".join(f"  {name:<{width}}  {value:5.1f} min" for name, value in minutes.items()))
+        costs[source.stem] = record_notebook_run(source.stem, profile.name, (time.perf_counter() - start) / 60, peak)
+        print(f"      done in {costs[source.stem].minutes:.1f} min{_memory_text(costs[source.stem].peak_memory_gib)}", flush=True)
+    width = max(len(name) for name in costs)
+    print(f"\nThe course ran in {sum(run.minutes for run in costs.values()):.1f} min on the '{profile.name}' profile:")
+    print("\n".join(f"  {name:<{width}}  {run.minutes:5.1f} min{_memory_text(run.peak_memory_gib)}"
+                    for name, run in costs.items()))
     print(f"Executed notebooks in {output}\n")
     print(results_table(profile.name))
     return executed
+
+
+def _memory_text(peak_gib: float | None) -> str:
+    return "" if peak_gib is None else f", peak memory {peak_gib:.1f} GiB"
 
 
 def resolve_path_variables(environ: MutableMapping[str, str], folder: Path) -> None:
@@ -108,9 +115,10 @@ def resolve_path_variables(environ: MutableMapping[str, str], folder: Path) -> N
             environ[name] = str((folder / Path(value).expanduser()).resolve())
 
 
-def execute_notebook(source: Path, target: Path) -> None:
+def execute_notebook(source: Path, target: Path) -> int | None:
     """Execute `source` in its own folder with the current environment's kernel, showing
-    its progress (see the module doc); save it to `target`, as far as it ran."""
+    its progress (see the module doc); save it to `target`, as far as it ran. Return the
+    kernel's peak resident memory in bytes (None where the system does not tell)."""
     notebook = nbformat.read(source, as_version=4)
     sockets = tempfile.TemporaryDirectory(prefix="course-kernel-")
     client = ProgressClient(
@@ -120,6 +128,7 @@ def execute_notebook(source: Path, target: Path) -> None:
     )
     try:
         client.execute()
+        return client.peak_memory
     except CellExecutionError as error:
         raise NotebookFailed(_describe_failure(source, notebook, error, target)) from None
     except DeadKernelError:
@@ -145,6 +154,7 @@ class ProgressClient(NotebookClient):
         self._lock = threading.Lock()
         self._cell, self._cell_started, self._last_print = "kernel", time.monotonic(), time.monotonic()
         self._training, self._line = False, ""
+        self.peak_memory: int | None = None  # the kernel's, in bytes, read every second
 
     @property
     def current_cell(self) -> str:
@@ -182,12 +192,19 @@ class ProgressClient(NotebookClient):
 
     def _heartbeat(self, stopped: threading.Event) -> None:
         while not stopped.wait(1):
+            self._read_peak_memory()
             with self._lock:
                 if time.monotonic() - self._last_print < HEARTBEAT_SECONDS:
                     continue
                 state = _screen_line(self._line) if self._training else ""
                 running = (time.monotonic() - self._cell_started) / 60
                 self._print(f"    {state}" if state else f"  {self._cell:<11} still running, {running:.1f} min")
+
+    def _read_peak_memory(self) -> None:
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        peak = peak_memory_bytes(pid) if pid else None
+        if peak is not None:
+            self.peak_memory = max(peak, self.peak_memory or 0)
 
     def _print(self, line: str) -> None:
         print(line, flush=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from helpers.regression import RegressionFailed, check_results, load_reference, write_reference
+from helpers import run_log
+from helpers.regression import RegressionFailed, check_results, load_reference, reference_table, write_reference
 from helpers.results import RunRecord, record_run
+from helpers.run_log import record_notebook_run
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -83,3 +86,45 @@ def test_recorded_reference_passes_its_own_check_even_with_no_tolerance(tmp_path
     path = write_reference("smoke", 0.0, "made up for this test", tmp_path / "smoke.json")
     assert load_reference("smoke", path).tolerance == 0.0
     assert "all 3 checks passed" in check_results("smoke", path)
+
+
+def a_full_record(model: str, accuracy: float) -> RunRecord:
+    return replace(a_record(model, accuracy), test_reviews=25000, best_epoch=3, seconds_per_epoch=[400.0, 420.0, 410.0])
+
+
+def test_a_recorded_reference_keeps_intervals_epochs_costs_and_environment(tmp_path):
+    record_run(a_full_record("masking", 0.87))
+    record_notebook_run("04_masking", "smoke", 75.4, 5 * 2**30)
+    reference = load_reference("smoke", write_reference("smoke", 0.01, "one run", tmp_path / "smoke.json"))
+    assert reference.models["masking"] == {
+        "params_total": 1000, "params_trainable": 1000, "test_accuracy": 0.87, "test_reviews": 25000,
+        "best_epoch": 3, "epochs": 3, "seconds_per_epoch": 410.0,
+        "recorded_at": "2026-01-01T00:00:00+00:00", "device": "CPU (2 cores)",
+    }
+    assert reference.notebooks["04_masking"]["minutes"] == 75.4
+    assert reference.notebooks["04_masking"]["peak_memory_gib"] == 5.0
+    assert reference.environment["keras"].startswith("3.")
+
+
+def test_notebooks_run_in_different_environments_make_no_reference(tmp_path, monkeypatch):
+    record_run(a_record("masking", 0.87))
+    record_notebook_run("03_learned_embeddings", "smoke", 50.0, None)
+    monkeypatch.setattr(run_log, "environment", lambda: {"python": "3.12.0"})
+    record_notebook_run("04_masking", "smoke", 75.0, None)
+    with pytest.raises(ValueError, match="ran in different environments"):
+        write_reference("smoke", 0.01, "one run", tmp_path / "smoke.json")
+
+
+def test_the_reference_table_shows_intervals_and_the_textbook_beside_the_learners_run(tmp_path):
+    record_run(a_full_record("masking", 0.87))
+    record_notebook_run("04_masking", "smoke", 75.4, 5 * 2**30)
+    reference = load_reference("smoke", write_reference("smoke", 0.01, "one run", tmp_path / "smoke.json"))
+    learner = {"masking": a_record("masking", 0.81), "embeddings": a_record("embeddings", 0.79)}
+    lines = reference_table(reference, learner, "quick").splitlines()
+    assert lines[0] == "Reference run of the 'smoke' profile, 2026-01-01, on CPU (2 cores)"
+    assert lines[2].endswith("notebooks, wall time (peak memory): 04 75 min (5.0 GiB); 1.3 h in all")
+    rows = {line.split("  ")[0]: line.split("  ")[1:] for line in lines[4:]}
+    cells = {title: [cell.strip() for cell in row if cell.strip()] for title, row in rows.items()}
+    assert cells["Embeddings + masking"] == ["0.870 (0.866–0.874)", "0.880", "3 of 3", "410", "0.810"]
+    assert cells["Learned embeddings"] == ["not in the reference yet", "0.870", "0.790"]
+    assert cells["Bag of words"] == ["not in the reference yet", "–", "not run yet"]

@@ -14,6 +14,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from helpers import runner
 from helpers.config import PROFILES
+from helpers.run_log import load_notebook_runs
 from helpers.runner import (
     NotebookFailed,
     course_notebooks,
@@ -72,6 +73,17 @@ def test_a_kernel_that_dies_is_reported_with_the_notebook_and_the_cell(tmp_path)
     assert (tmp_path / "out.ipynb").is_file()
 
 
+def test_the_kernels_peak_memory_is_measured_where_the_system_tells(tmp_path):
+    source = tmp_path / "nb.ipynb"
+    held = "block = bytearray(400 * 2**20)\nimport time; time.sleep(2.5)\ndel block"  # 400 MiB, for longer than a poll
+    nbformat.write(new_notebook(cells=[new_code_cell(held)]), source)
+    peak = execute_notebook(source, tmp_path / "out.ipynb")
+    if Path("/proc/self/status").is_file():  # Linux, as on Colab and CI
+        assert 400 * 2**20 < peak < 2 * 2**30
+    else:
+        assert peak is None
+
+
 def test_progress_shows_cells_epoch_lines_and_a_heartbeat(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 1)
     training = (
@@ -104,6 +116,9 @@ def test_course_command_runs_a_notebook_into_the_output_folder(tmp_path):
     assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
     assert executed.metadata.language_info == IPythonKernel.language_info
     assert "Profile: smoke" in result.stdout
+    logged = load_notebook_runs("smoke")["01_data_preparation"]  # the same data folder as the command's
+    assert 0 < logged.minutes < 10 and logged.environment["keras"].startswith("3.")
+    assert f"{logged.minutes:5.1f} min{runner._memory_text(logged.peak_memory_gib)}" in result.stdout
 
 
 def test_course_command_refuses_to_write_over_the_notebooks():
