@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from helpers.catalogue import COURSE_MODELS
@@ -64,7 +65,19 @@ class Check:
 
 
 def reference_path(profile: str) -> Path:
-    """`data/reference/<profile>.json` of the course checkout (of the data folder for a plain install)."""
+    """The reference file of `profile` to check against: `data/reference/<profile>.json` of the
+    course checkout, or of the data folder; in a plain install (Colab) without one there, the
+    copy installed with the package."""
+    recorded = recorded_reference_path(profile)
+    if recorded.is_file() or project_root():
+        return recorded
+    installed = Path(str(resources.files("helpers.reference") / f"{profile}.json"))
+    return installed if installed.is_file() else recorded
+
+
+def recorded_reference_path(profile: str) -> Path:
+    """Where `python -m helpers reference` records one: `data/reference/` of the checkout
+    (of the data folder for a plain install)."""
     root = project_root()
     return (root / "data" if root else data_dir()) / "reference" / f"{profile}.json"
 
@@ -171,7 +184,7 @@ def write_reference(profile: str, tolerance: float, basis: str, path: Path | Non
     if len(environments) > 1:
         raise ValueError(f"the notebooks of the '{profile}' profile ran in different environments "
                          f"({' / '.join(sorted(environments))}): re-run them in one")
-    path = path or reference_path(profile)
+    path = path or recorded_reference_path(profile)
     content = {"profile": profile, "tolerance": tolerance, "tolerance_basis": basis, "models": models,
                "notebooks": notebooks, "environment": json.loads(environments.pop()) if environments else {}}
     write_atomically(path, json.dumps(content, indent=1) + "\n")

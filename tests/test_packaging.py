@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -77,3 +80,23 @@ def test_the_core_is_what_the_notebooks_and_their_helpers_import():
     beyond = {name: sorted(packages - allowed.get(name, core)) for name, packages in imported.items()}
     assert {name: packages for name, packages in beyond.items() if packages} == {}
     assert core - set().union(*imported.values()) == set()  # nothing in the core that no one imports
+
+
+def test_a_plain_install_carries_the_reference_results(tmp_path):
+    """On Colab the package is installed from git, without the checkout: notebook 08 still finds
+    the committed reference results, installed with the package."""
+    wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "work"
+    elsewhere.mkdir()
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(ROOT)], check=True, timeout=300)
+    (wheel,) = wheels.glob("*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True, timeout=300)
+    probe = ("from helpers.regression import load_reference, reference_path; "
+             "print(reference_path('quick')); print(len(load_reference('quick').models))")
+    env = {key: value for key, value in os.environ.items() if key not in ("COURSE_DATA_DIR", "PYTHONPATH")}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=elsewhere, env=env | {"PYTHONPATH": str(target)},
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    path, models = result.stdout.split()
+    assert Path(path) == target / "helpers" / "reference" / "quick.json"
+    assert int(models) == len(json.loads((ROOT / "data" / "reference" / "quick.json").read_text())["models"])
