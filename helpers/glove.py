@@ -25,6 +25,7 @@ import numpy as np
 
 from helpers.config import MAX_TOKENS, data_dir
 from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
+from helpers.neighbours import nearest_neighbours
 from helpers.storage import atomic_path, data_lock, read_manifest, write_atomically, write_manifest
 
 # The official archive: 862,182,613 bytes, with glove.6B.{50,100,200,300}d.txt.
@@ -194,44 +195,6 @@ def embedding_matrix(
             matrix[i] = glove.vectors[row]
     found = len(vocabulary[2:num_tokens]) - len(missing)
     return matrix, Coverage(found=found, missing=len(missing), missing_examples=missing[:10])
-
-
-def nearest_neighbours(glove: GloveVectors, word: str, k: int = 5) -> list[tuple[str, float]]:
-    """The `k` words closest to `word` by cosine similarity, with their similarities."""
-    return nearest_rows(glove.vectors, glove.words, glove.index[word], k)
-
-
-def nearest_rows(vectors: np.ndarray, words: list[str], row: int, k: int = 5) -> list[tuple[str, float]]:
-    """The `k` rows of `vectors` closest to `row` by cosine similarity (the row itself left out)."""
-    norms = np.linalg.norm(vectors, axis=1)
-    similarity = vectors @ vectors[row] / np.maximum(norms * norms[row], 1e-12)
-    similarity[row] = -np.inf
-    best = np.argpartition(-similarity, k)[:k]
-    best = best[np.argsort(-similarity[best])]
-    return [(str(words[i]), float(similarity[i])) for i in best]
-
-
-def neighbour_table(
-    words: list[str], vocabulary: list[str], learned: np.ndarray, glove: GloveVectors, k: int = 5
-) -> str:
-    """Text table of each word's `k` nearest neighbours in a learned embedding and in GloVe.
-
-    `learned` is an embedding table whose row i belongs to `vocabulary[i]`; words missing
-    from the vocabulary or from GloVe are marked as such.
-    """
-    names = [str(word) for word in vocabulary[2:]]  # padding and [UNK] are no neighbours
-    table = learned[2 : len(vocabulary)]
-    rows = {word: i for i, word in enumerate(names)}
-    lines = []
-    for word in words:
-        ours = (
-            ", ".join(w for w, _ in nearest_rows(table, names, rows[word], k))
-            if word in rows
-            else "(not in the vocabulary)"
-        )
-        theirs = ", ".join(w for w, _ in nearest_neighbours(glove, word, k)) if word in glove.index else "(not in GloVe)"
-        lines.append(f"{word}\n  learned: {ours}\n  GloVe:   {theirs}")
-    return "\n".join(lines)
 
 
 def _first_malformed_line(lines: list[bytes], dim: int, name: str) -> str:

@@ -16,10 +16,10 @@ from helpers.glove import (
     embedding_matrix,
     load_glove,
     load_offline_glove,
-    nearest_neighbours,
     parse_glove,
     read_glove_zip,
 )
+from helpers.neighbours import nearest_neighbours
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
