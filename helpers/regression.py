@@ -27,7 +27,7 @@ from pathlib import Path
 
 from helpers.catalogue import COURSE_MODELS
 from helpers.config import data_dir, project_root
-from helpers.results import RunRecord, accuracy_interval, load_runs, seconds_text
+from helpers.results import RunRecord, accuracy_interval, load_runs, seconds_text, text_table
 from helpers.run_log import load_notebook_runs
 from helpers.storage import write_atomically
 
@@ -139,10 +139,7 @@ def check_table(checks: list[Check], title: str) -> str:
     rows = [("model", "figure", "reference", "this run", "result")]
     rows += [(c.model, c.figure, c.reference, c.actual, ("ok" if c.passed else "FAIL") + f" {c.detail}".rstrip())
              for c in checks]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return title + "\n" + "\n".join(lines)
+    return title + "\n" + text_table(rows)
 
 
 def check_results(profile: str, path: Path | None = None) -> str:
@@ -209,10 +206,7 @@ def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profi
         epochs = f"{expected['best_epoch']} of {expected['epochs']}" if "epochs" in expected else ""
         seconds = seconds_text(expected["seconds_per_epoch"]) if "seconds_per_epoch" in expected else ""
         rows.append((model.title, f"{accuracy:.3f}{interval}", textbook, epochs, seconds, yours))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join([_provenance(reference), *lines])
+    return _provenance(reference) + "\n" + text_table(rows)
 
 
 def _provenance(reference: Reference) -> str:

@@ -161,10 +161,15 @@ def results_table(profile_name: str) -> str:
             seconds_text(run.mean_seconds_per_epoch),
             run.device,
         ))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return f"Profile: {profile_name}\n" + text_table(rows)
+
+
+def text_table(rows: list[tuple[str, ...]]) -> str:
+    """Rows of cells as aligned plain-text columns, the first row a header ruled off below."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    return f"Profile: {profile_name}\n" + "\n".join(lines)
+    return "\n".join(lines)
 
 
 def _with_interval(run: RunRecord) -> str:
