@@ -175,15 +175,14 @@ def write_reference(profile: str, tolerance: float, basis: str, path: Path | Non
         for key, run in runs.items()
     }
     notebook_runs = load_notebook_runs(profile)
-    notebooks = {name: {"minutes": run.minutes, "peak_memory_gib": run.peak_memory_gib, "finished_at": run.finished_at}
-                 for name, run in notebook_runs.items()}
     environments = {json.dumps(run.environment, sort_keys=True) for run in notebook_runs.values()}
-    if len(environments) > 1:
-        raise ValueError(f"the notebooks of the '{profile}' profile ran in different environments "
-                         f"({' / '.join(sorted(environments))}): re-run them in one")
+    shared = len(environments) == 1  # else each notebook keeps its own: a run split over machines
+    notebooks = {name: {"minutes": run.minutes, "peak_memory_gib": run.peak_memory_gib, "finished_at": run.finished_at,
+                        **({} if shared else {"environment": run.environment})}
+                 for name, run in notebook_runs.items()}
     path = path or recorded_reference_path(profile)
     content = {"profile": profile, "tolerance": tolerance, "tolerance_basis": basis, "models": models,
-               "notebooks": notebooks, "environment": json.loads(environments.pop()) if environments else {}}
+               "notebooks": notebooks, "environment": json.loads(environments.pop()) if shared else {}}
     write_atomically(path, json.dumps(content, indent=1) + "\n")
     return path
 
@@ -219,6 +218,8 @@ def _provenance(reference: Reference) -> str:
     if env:
         lines.append(f"  {env.get('cpu', '?')}; Python {env.get('python', '?')}, TensorFlow {env.get('tensorflow', '?')}, "
                      f"Keras {env.get('keras', '?')}")
+    elif any("environment" in run for run in reference.notebooks.values()):
+        lines.append("  the notebooks ran in different environments: each is named in the reference file")
     if reference.notebooks:
         costs = [f"{name[:2]} {run['minutes']:.0f} min" + (f" ({run['peak_memory_gib']:.1f} GiB)" if run.get("peak_memory_gib") else "")
                  for name, run in reference.notebooks.items()]
