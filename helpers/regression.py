@@ -171,13 +171,18 @@ def write_reference(profile: str, tolerance: float, basis: str, path: Path | Non
               "test_accuracy": round(run.test_accuracy, 6), "test_reviews": run.test_reviews,
               "best_epoch": run.best_epoch, "epochs": len(run.seconds_per_epoch),
               "seconds_per_epoch": round(run.mean_seconds_per_epoch, 1),
-              "recorded_at": run.recorded_at, "device": run.device}
+              "recorded_at": run.recorded_at, "device": run.device,
+              **({"resumed_after_epoch": run.resumed_after_epoch} if run.resumed_after_epoch else {})}
         for key, run in runs.items()
     }
+    # A notebook whose training resumed after an interruption ran in two parts; the runner
+    # timed only the last one.
+    resumed = {model.notebook for model in COURSE_MODELS if model.key in runs and runs[model.key].resumed_after_epoch}
     notebook_runs = load_notebook_runs(profile)
     environments = {json.dumps(run.environment, sort_keys=True) for run in notebook_runs.values()}
     shared = len(environments) == 1  # else each notebook keeps its own: a run split over machines
     notebooks = {name: {"minutes": run.minutes, "peak_memory_gib": run.peak_memory_gib, "finished_at": run.finished_at,
+                        **({"resumed": True} if name in resumed else {}),
                         **({} if shared else {"environment": run.environment})}
                  for name, run in notebook_runs.items()}
     path = path or recorded_reference_path(profile)
@@ -221,8 +226,16 @@ def _provenance(reference: Reference) -> str:
     elif any("environment" in run for run in reference.notebooks.values()):
         lines.append("  the notebooks ran in different environments: each is named in the reference file")
     if reference.notebooks:
-        costs = [f"{name[:2]} {run['minutes']:.0f} min" + (f" ({run['peak_memory_gib']:.1f} GiB)" if run.get("peak_memory_gib") else "")
-                 for name, run in reference.notebooks.items()]
+        costs = [f"{name[:2]} {run['minutes']:.0f} min{_cost_notes(run)}" for name, run in reference.notebooks.items()]
         total = sum(run["minutes"] for run in reference.notebooks.values())
         lines.append(f"  notebooks, wall time (peak memory): {', '.join(costs)}; {total / 60:.1f} h in all")
+        if any(run.get("resumed") for run in reference.notebooks.values()):
+            lines.append("  resumed: interrupted and re-run; its wall time is the last part's only, its s/epoch count every epoch")
     return "\n".join(lines) + "\n"
+
+
+def _cost_notes(run: dict) -> str:
+    """' (5.0 GiB)', ' (5.0 GiB, resumed)' or '' for a notebook's entry in a reference."""
+    notes = [f"{run['peak_memory_gib']:.1f} GiB"] if run.get("peak_memory_gib") else []
+    notes += ["resumed"] if run.get("resumed") else []
+    return f" ({', '.join(notes)})" if notes else ""

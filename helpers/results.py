@@ -41,6 +41,7 @@ class RunRecord:
     checkpoint: str
     notes: dict[str, str] = field(default_factory=dict)
     test_reviews: int | None = None  # None in records written before it was kept
+    resumed_after_epoch: int = 0  # > 0: an interrupted run, resumed from its backup after that epoch
 
     @property
     def mean_seconds_per_epoch(self) -> float:

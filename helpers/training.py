@@ -110,6 +110,7 @@ def train_and_evaluate(
         checkpoint=str(checkpoint),
         notes={**(notes or {}), "seed": str(SEED)},
         test_reviews=sum(int(labels.shape[0]) for _, labels in data.test),
+        resumed_after_epoch=log.resumed_after_epoch,
     )
     record_run(record)
     low, high = record.test_interval
@@ -147,6 +148,7 @@ class EpochLog(keras.callbacks.Callback):
         super().__init__()
         self.path, self.checkpoint, self.train = path, checkpoint, train
         self.epochs: list[dict] = []
+        self.resumed_after_epoch = 0  # the epoch the backup restored, when it did
         self._first_epoch_begun = False
 
     @property
@@ -169,6 +171,7 @@ class EpochLog(keras.callbacks.Callback):
             self.epochs = self._read()[:epoch]
             if epoch > 0:
                 self._resume(epoch)
+                self.resumed_after_epoch = epoch
         self._start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):

@@ -119,6 +119,21 @@ def test_notebooks_run_in_different_environments_each_keep_theirs(tmp_path, monk
     assert "the notebooks ran in different environments" in reference_table(reference, {}, "smoke")
 
 
+def test_a_resumed_training_marks_its_notebook_whose_wall_time_is_only_the_last_part(tmp_path):
+    record_run(replace(a_full_record("masking", 0.87), resumed_after_epoch=6))
+    record_run(a_full_record("embeddings", 0.86))
+    record_notebook_run("03_learned_embeddings", "smoke", 50.0, None)
+    record_notebook_run("04_padding_and_masking", "smoke", 27.0, 5 * 2**30)
+    reference = load_reference("smoke", write_reference("smoke", 0.01, "one run", tmp_path / "smoke.json"))
+    assert reference.models["masking"]["resumed_after_epoch"] == 6
+    assert "resumed_after_epoch" not in reference.models["embeddings"]
+    assert reference.notebooks["04_padding_and_masking"]["resumed"] is True
+    assert "resumed" not in reference.notebooks["03_learned_embeddings"]
+    lines = reference_table(reference, {}, "quick").splitlines()
+    assert lines[2].endswith("03 50 min, 04 27 min (5.0 GiB, resumed); 1.3 h in all")
+    assert lines[3].startswith("  resumed: interrupted and re-run; its wall time is the last part's only")
+
+
 def test_the_reference_table_shows_intervals_and_the_textbook_beside_the_learners_run(tmp_path):
     record_run(a_full_record("masking", 0.87))
     record_notebook_run("04_masking", "smoke", 75.4, 5 * 2**30)

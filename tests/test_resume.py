@@ -56,6 +56,7 @@ record = training.train_and_evaluate(model, data, "tiny_model")
 weights = keras.models.load_model(record.checkpoint).get_weights()
 print("RESULT", json.dumps({"history": record.history, "best_epoch": record.best_epoch,
       "test_accuracy": record.test_accuracy, "epochs": len(record.seconds_per_epoch),
+      "resumed_after_epoch": record.resumed_after_epoch,
       "weights": [w.tolist() for w in weights]}))
 """
 
@@ -102,6 +103,7 @@ def test_killed_run_resumes_and_ends_as_an_uninterrupted_run(tmp_path):
 
     assert "Resuming after epoch 2" in resumed_process.stdout
     assert resumed["epochs"] == 4
+    assert (resumed["resumed_after_epoch"], uninterrupted["resumed_after_epoch"]) == (2, 0)
     assert resumed["history"] == uninterrupted["history"]
     assert resumed["best_epoch"] == uninterrupted["best_epoch"]
     assert resumed["weights"] == uninterrupted["weights"]
