@@ -11,6 +11,7 @@ GloVe, training bookkeeping, results and plots. Each module has one job:
 - `glove`: GloVe vectors and the embedding matrix;
 - `training`, `results`: fitting, testing and recording runs;
 - `bag_of_words`, `builders`: multi-hot datasets, and the models of notebooks 06 and 07;
+- `explain`: which words decided a prediction, by occlusion;
 - `plots`: the figures; `session`: the setup report; `runner`: running the whole course.
 
 Importing the package loads no TensorFlow, so the command line and the runner start at

@@ -46,7 +46,9 @@ def occluded_reviews(words: list[str], placeholder: str = OCCLUDED) -> list[str]
     `[UNK]`, so each copy keeps the review's length and the other words' positions. Raises
     ValueError for a placeholder that standardization would change or split."""
     if review_words(placeholder) != [placeholder]:
-        raise ValueError(f"placeholder {placeholder!r} is not one lowercase word without punctuation: use e.g. {OCCLUDED!r}")
+        raise ValueError(
+            f"placeholder {placeholder!r} is not one lowercase word without punctuation: use e.g. {OCCLUDED!r}"
+        )
     return [" ".join(words)] + [" ".join([*words[:i], placeholder, *words[i + 1 :]]) for i in range(len(words))]
 
 
@@ -63,7 +65,8 @@ def word_effects(review: str, predict: Callable[[list[str]], np.ndarray]) -> tup
     texts = occluded_reviews(words)
     probabilities = np.asarray(predict(texts), dtype=np.float64)
     if probabilities.shape not in ((len(texts),), (len(texts), 1)):
-        raise ValueError(f"predict returned shape {probabilities.shape} for {len(texts)} texts: expected ({len(texts)},) or ({len(texts)}, 1)")
+        n = len(texts)
+        raise ValueError(f"predict returned shape {probabilities.shape} for {n} texts: expected ({n},) or ({n}, 1)")
     probabilities = probabilities.reshape(-1)
     return words, probabilities[0] - probabilities[1:], float(probabilities[0])
 
@@ -99,7 +102,9 @@ def plot_word_effects(
     """
     for name, effects in effects_by_model.items():
         if len(effects) != len(words):
-            raise ValueError(f"{name}: {len(effects)} effects for {len(words)} words; pass word_effects' words and effects together")
+            raise ValueError(
+                f"{name}: {len(effects)} effects for {len(words)} words; pass word_effects' words and effects together"
+            )
     lines = _wrapped(words[:_SHOWN_WORDS]) or [[]]
     largest = max((float(np.max(np.abs(e))) for e in effects_by_model.values() if len(e)), default=0.0)
     norm = Normalize(-(largest or 1e-3), largest or 1e-3)

@@ -67,7 +67,9 @@ def test_a_placeholder_that_standardization_changes_is_refused():
 
 
 def test_occluded_int_sequences_keep_their_padding_and_only_the_word_becomes_unk():
-    vectorizer = layers.TextVectorization(output_mode="int", vocabulary=["good", "bad", "film"], output_sequence_length=6)
+    vectorizer = layers.TextVectorization(
+        output_mode="int", vocabulary=["good", "bad", "film"], output_sequence_length=6
+    )
     rows = vectorizer(np.array(occluded_reviews(review_words("Good bad FILM!")))).numpy()
     assert rows[0].tolist() == [2, 3, 4, 0, 0, 0]
     expected = np.repeat(rows[:1], 3, axis=0)
@@ -91,6 +93,16 @@ def test_an_unknown_word_has_no_effect_when_unk_is_already_in_the_bag():
     _, effects, probability = word_effects("good awful", bag_predictor())
     assert probability == GOOD + UNK + BIAS
     np.testing.assert_array_equal(effects, [GOOD, 0.0])
+
+
+def test_in_a_bag_of_bigrams_each_word_carries_the_bigrams_it_is_part_of():
+    vectorizer = layers.TextVectorization(output_mode="multi_hot", ngrams=2, vocabulary=["not", "bad", "not bad"])
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(1)])
+    not_, bad, not_bad = 0.5, -2.0, 3.0
+    model.set_weights([np.array([[UNK], [not_], [bad], [not_bad]], dtype="float32"), np.array([BIAS], dtype="float32")])
+    _, effects, probability = word_effects("Not bad!", text_predictor(model, vectorizer))
+    assert probability == not_ + bad + not_bad + BIAS
+    np.testing.assert_array_equal(effects, [not_ + not_bad - UNK, bad + not_bad - UNK])
 
 
 def test_the_empty_review_has_no_words_and_its_own_probability():
@@ -117,7 +129,9 @@ def test_a_predict_of_the_wrong_shape_is_refused():
 
 def test_masked_bilstm_runs_end_to_end_with_finite_effects():
     keras.utils.set_random_seed(0)
-    vectorizer = layers.TextVectorization(output_mode="int", vocabulary=["good", "bad", "film"], output_sequence_length=8)
+    vectorizer = layers.TextVectorization(
+        output_mode="int", vocabulary=["good", "bad", "film"], output_sequence_length=8
+    )
     inputs = keras.Input((8,), dtype="int64")
     x = layers.Embedding(5, 3, mask_zero=True)(inputs)
     x = layers.Bidirectional(layers.LSTM(4))(x)
@@ -135,7 +149,10 @@ def test_plot_has_one_panel_per_model_and_a_coloured_box_per_word():
         {"masked BiLSTM": 0.8, "bag of bigrams": 0.3},
     )
     panels = [axes for axes in figure.axes if axes.get_label() in ("masked BiLSTM", "bag of bigrams")]
-    assert [axes.get_title() for axes in panels] == ['masked BiLSTM: P("positive") = 0.800', 'bag of bigrams: P("positive") = 0.300']
+    assert [axes.get_title() for axes in panels] == [
+        'masked BiLSTM: P("positive") = 0.800',
+        'bag of bigrams: P("positive") = 0.300',
+    ]
     for axes in panels:
         assert [text.get_text() for text in axes.texts] == words
         assert all(text.get_bbox_patch() is not None for text in axes.texts)
