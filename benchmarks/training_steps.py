@@ -19,7 +19,7 @@ from keras import layers
 
 from helpers import MAX_TOKENS, SEED, get_profile
 from helpers.one_hot import OneHotLSTM
-from helpers.session import describe_device
+from helpers.notebook_setup import describe_device
 from helpers.text_data import load_course_data
 from helpers.training import seconds_per_step
 

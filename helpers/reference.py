@@ -121,11 +121,12 @@ def _provenance(reference: Reference) -> str:
                      f"Keras {env.get('keras', '?')}")
     elif any("environment" in run for run in reference.notebooks.values()):
         lines.append("  the notebooks ran in different environments: each is named in the reference file")
-    if reference.notebooks:
-        costs = ", ".join(f"{name[:2]} {run['minutes']:.0f} min{_cost_notes(run)}" for name, run in reference.notebooks.items())
-        resumed = [name[:2] for name, run in reference.notebooks.items() if run.get("resumed")]
+    notebooks = reference.notebooks
+    if notebooks:
+        costs = ", ".join(f"{name[:2]} {run['minutes']:.0f} min{_cost_notes(run)}" for name, run in notebooks.items())
+        resumed = [name[:2] for name, run in notebooks.items() if run.get("resumed")]
         # A resumed notebook's wall time is its last part's only: a total would leave out the first.
-        total = "" if resumed else f"; {sum(run['minutes'] for run in reference.notebooks.values()) / 60:.1f} h in all"
+        total = "" if resumed else f"; {sum(run['minutes'] for run in notebooks.values()) / 60:.1f} h in all"
         lines.append(f"  notebooks, wall time (peak memory): {costs}{total}")
         if resumed:
             lines.append(f"  resumed ({', '.join(resumed)}): interrupted and re-run; its wall time is the last part's "
