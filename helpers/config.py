@@ -111,24 +111,18 @@ def get_profile(name: str | None = None) -> Profile:
 
 def as_profile(profile: Profile | str | None) -> Profile:
     """`profile` itself, the built-in profile of that name, or the active one for None.
-
-    Raises ValueError for an unknown name, TypeError (saying what to pass) for anything else.
-    """
+    Raises ValueError for an unknown name, TypeError (saying what to pass) for anything else."""
     if profile is None or isinstance(profile, str):
         return get_profile(profile)
     if not isinstance(profile, Profile):
-        raise TypeError(
-            f"expected a profile, got {type(profile).__name__} {profile!r}: pass a Profile "
-            f"(such as get_profile()) or a profile's name ({', '.join(PROFILES)})"
-        )
+        raise TypeError(f"expected a profile, got {type(profile).__name__} {profile!r}: pass a Profile "
+                        f"(such as get_profile()) or a profile's name ({', '.join(PROFILES)})")
     return profile
 
 
 def profile_name(profile: Profile | str) -> str:
     """The name of `profile`, given as a Profile or as its name (a custom profile's too).
-
-    Raises TypeError, saying what to pass, for anything else.
-    """
+    Raises TypeError, saying what to pass, for anything else."""
     if isinstance(profile, Profile):
         return profile.name
     if not isinstance(profile, str) or not profile.strip():

@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from helpers.instructor.runner import NotebookFailed, run_course
         except ModuleNotFoundError as error:
-            raise ValueError(f"the course runner needs {(error.name or 'nbclient').split('.')[0]}, from the `lab` extra: "
-                             "pip install -e \".[lab]\"") from None
+            package = (error.name or "nbclient").split(".")[0]
+            raise ValueError(f"the course runner needs {package}, from the `lab` extra: pip install -e \".[lab]\"") from None
         mistakes += (NotebookFailed,)
         if args.check:
             load_reference(profile)  # before a long run: fail now if there is none

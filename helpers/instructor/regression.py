@@ -98,7 +98,8 @@ def write_reference(profile: Profile | str, tolerance: float, basis: str, path: 
     """
     profile = profile_name(profile)
     if not 0 <= tolerance <= 1:
-        raise ValueError(f"the tolerance is a difference of test accuracies, from 0 to 1 (such as 0.01), not {tolerance}")
+        raise ValueError(f"the tolerance is a difference of test accuracies, from 0 to 1 (such as 0.01), "
+                         f"not {tolerance}")
     if not basis.strip():
         raise ValueError("say what the tolerance was derived from, such as 'max - min of 3 quick runs on a 2-core CPU'")
     runs = load_runs(profile)
