@@ -198,5 +198,8 @@ def test_a_profile_is_given_by_its_name_too(archive, monkeypatch):
     monkeypatch.setenv("IMDB_SOURCE", str(archive[0]))
     monkeypatch.setenv("IMDB_SHA256", archive[1])
     # The smoke profile wants 100 reviews per class: more than this archive has, and the message says so.
-    with pytest.raises(ValueError, match="the 'smoke' profile needs 100 neg reviews in train/"):
-        reviews_dir("smoke")
+    from helpers.text_data import load_course_data
+
+    for prepare in (reviews_dir, load_course_data):
+        with pytest.raises(ValueError, match="the 'smoke' profile needs 100 neg reviews in train/"):
+            prepare("smoke")

@@ -42,3 +42,13 @@ def test_on_a_cpu_a_long_training_says_what_to_do(monkeypatch, capsys):
 def test_unknown_model_key_lists_the_known_ones():
     with pytest.raises(KeyError, match="choose one of one_hot, embeddings, masking, glove"):
         course_model("lstm")
+
+
+def test_the_setup_functions_take_a_profile_by_its_name_too(monkeypatch, capsys):
+    monkeypatch.setattr(notebook_setup, "has_gpu", lambda: False)
+    assert notebook_setup.estimate_cpu_seconds("quick", "masking") == notebook_setup.estimate_cpu_seconds(
+        PROFILES["quick"], "masking")
+    notebook_setup.report_setup("quick")
+    assert capsys.readouterr().out.startswith("Profile: quick (")
+    with pytest.raises(TypeError, match="or a profile's name"):
+        notebook_setup.warn_if_slow(6, "masking")
