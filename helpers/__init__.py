@@ -18,9 +18,16 @@ headless course runner, the run log, the regression check and the command line
 
 Importing the package loads no TensorFlow, so the command line starts at once.
 `helpers.notebook_setup` imports TensorFlow with its native start-up messages silenced: the
-setup cell of every notebook imports it before `keras`.
+setup cell of every notebook imports it before `keras`. The names below come from `config`
+on first use, so that the command line can report a malformed $COURSE_SEED in one line.
 """
 
-from helpers.config import MAX_TOKENS, PROFILES, SEED, Profile, data_dir, get_profile
-
 __all__ = ["MAX_TOKENS", "PROFILES", "SEED", "Profile", "data_dir", "get_profile"]
+
+
+def __getattr__(name: str):
+    if name not in __all__:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    from helpers import config
+
+    return getattr(config, name)

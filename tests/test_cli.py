@@ -62,3 +62,10 @@ def test_a_check_without_a_reference_says_how_to_record_one(tmp_path, monkeypatc
     status, error = run_cli(["run", "--profile", "smoke", "--check", "01"], capsys)
     assert status == 1
     assert "no reference results for the 'smoke' profile" in error and "python -m helpers reference" in error
+
+
+def test_a_malformed_seed_in_the_environment_is_one_line_not_a_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "helpers", "run", "01"], cwd=tmp_path,
+                            env=os.environ | {"PYTHONPATH": str(ROOT), "COURSE_SEED": "abc"},
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (1, "error: $COURSE_SEED must be a whole number, got 'abc'\n")
