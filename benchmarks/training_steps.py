@@ -7,7 +7,7 @@ for speed): the literal one-hot model (`one_hot_literal`), its exact row-lookup 
 notebook 2 trains (`one_hot`), learned embeddings, masking and frozen GloVe. Each is trained
 on a few batches of the profile's data, cut to each length, after two warm-up steps; all in
 one run, so that the ratios compare like with like. These are the figures behind the CPU
-estimates in `helpers/session.py`.
+estimates in `helpers/notebook_setup.py`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from keras import layers
 
 from helpers import MAX_TOKENS, SEED, get_profile
 from helpers.one_hot import OneHotLSTM
-from helpers.session import describe_device
+from helpers.notebook_setup import describe_device
 from helpers.text_data import load_course_data
 from helpers.training import seconds_per_step
 

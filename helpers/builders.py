@@ -2,7 +2,7 @@
 
 Notebook 06 writes its dense bag-of-words model layer by layer, then builds the bigram model
 with `bag_model`; notebook 07 writes the separable-convolution stack and checks it against
-`conv_stack_model`. Benchmarks and tests build the same models from here.
+`conv_stack_model`. The tests build the same models from here.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The models of the course, in one place: what each is, where it is trained, what to expect.
 
-Results, plots, the setup report's time estimates, the benchmark and the tests read this
+Results, references, plots, the setup report's time estimates and the tests read this
 table; adding a model to the course is one entry here (and a notebook that trains it, with
 its model cell tagged `model`).
 """

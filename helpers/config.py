@@ -109,6 +109,27 @@ def get_profile(name: str | None = None) -> Profile:
         ) from None
 
 
+def as_profile(profile: Profile | str | None) -> Profile:
+    """`profile` itself, the built-in profile of that name, or the active one for None.
+    Raises ValueError for an unknown name, TypeError (saying what to pass) for anything else."""
+    if profile is None or isinstance(profile, str):
+        return get_profile(profile)
+    if not isinstance(profile, Profile):
+        raise TypeError(f"expected a profile, got {type(profile).__name__} {profile!r}: pass a Profile "
+                        f"(such as get_profile()) or a profile's name ({', '.join(PROFILES)})")
+    return profile
+
+
+def profile_name(profile: Profile | str) -> str:
+    """The name of `profile`, given as a Profile or as its name (a custom profile's too).
+    Raises TypeError, saying what to pass, for anything else."""
+    if isinstance(profile, Profile):
+        return profile.name
+    if not isinstance(profile, str) or not profile.strip():
+        raise TypeError(f"expected a profile or its name, got {type(profile).__name__} {profile!r}: pass PROFILE.name")
+    return profile.strip()
+
+
 def custom_profile(base: str, name: str, **changes: int | None) -> Profile:
     """A copy of the built-in profile `base` with some settings changed, under a name of its own.
 

@@ -24,18 +24,10 @@ import tarfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from helpers.config import DATA_SEED, Profile, data_dir
+from helpers.config import DATA_SEED, Profile, as_profile, data_dir
 from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
-from helpers.storage import (
-    atomic_path,
-    data_lock,
-    folder_differences,
-    folder_manifest,
-    manifest_path,
-    read_manifest,
-    write_atomically,
-    write_manifest,
-)
+from helpers.storage import (atomic_path, data_lock, folder_differences, folder_manifest, manifest_path,
+                             read_manifest, write_atomically, write_manifest)
 
 # The official archive: 84,125,825 bytes.
 IMDB_SOURCE = Source(
@@ -56,7 +48,7 @@ class UnsafeArchive(ValueError):
 
 
 class CorruptArchive(ValueError):
-    """An archive could not be read to its end (truncated or damaged)."""
+    """An archive could not be read to its end (truncated or damaged), or lacks reviews of a split."""
 
 
 class ExtractionFailed(OSError):
@@ -101,16 +93,15 @@ def extract_reviews(archive: Path, target: Path) -> None:
 
     Call it on a temporary folder (see `storage.atomic_path`), so that an interrupted or
     refused extraction leaves nothing behind. Only plain files and folders inside the target
-    are accepted: absolute names, `..` and links raise UnsafeArchive. A damaged archive
-    raises CorruptArchive; a failure to write (disk full) raises ExtractionFailed.
+    are accepted: absolute names, `..` and links raise UnsafeArchive. A damaged archive, or
+    one without reviews of each class in train/ and test/, raises CorruptArchive; a failure
+    to write (disk full) raises ExtractionFailed.
     """
     from keras.utils import Progbar
 
     if not hasattr(tarfile, "data_filter"):
-        raise RuntimeError(
-            f"Python {platform.python_version()} cannot extract archives safely (tar extraction "
-            "filters came with Python 3.11.4): install Python 3.11.4 or later and set up the course again"
-        )
+        raise RuntimeError(f"Python {platform.python_version()} cannot extract archives safely (tar extraction filters "
+                           "came with Python 3.11.4): install Python 3.11.4 or later and set up the course again")
     target.mkdir(parents=True)
     print(f"Extracting {archive.name} …")
     progress = Progbar(archive.stat().st_size, unit_name="byte")
@@ -122,16 +113,16 @@ def extract_reviews(archive: Path, target: Path) -> None:
                     progress.update(raw.tell())
             progress.update(archive.stat().st_size, finalize=True)
     except (tarfile.ReadError, tarfile.CompressionError, EOFError, zlib.error, gzip.BadGzipFile) as error:
-        raise CorruptArchive(
-            f"{archive} is truncated or damaged ({error}); delete it and fetch it again"
-        ) from error
+        raise CorruptArchive(f"{archive} is truncated or damaged ({error}); delete it and fetch it again") from error
     except OSError as error:
-        raise ExtractionFailed(
-            f"could not write the reviews into {target.parent}: {error}. The archive {archive.name} "
-            "is not to blame: free some disk space or fix the folder's permissions, then run again."
-        ) from error
-    if not all((target / split).is_dir() for split in ("train", "test")):
-        raise CorruptArchive(f"{archive} does not hold aclImdb/train and aclImdb/test: is it the IMDB archive?")
+        raise ExtractionFailed(f"could not write the reviews into {target.parent}: {error}. The archive {archive.name} "
+                               "is not to blame: free some disk space or fix the folder's permissions, then run again."
+                               ) from error
+    missing = [f"aclImdb/{split}/{label}" for split in ("train", "test") for label in CLASSES
+               if not any((target / split / label).glob("*.txt"))]
+    if missing:
+        raise CorruptArchive(f"{archive} holds no reviews in {', '.join(missing)}: point {SOURCE_VAR} at the "
+                             "official aclImdb_v1.tar.gz (12,500 reviews per class in train/ and test/)")
 
 
 def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = DATA_SEED) -> int:
@@ -161,20 +152,19 @@ def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = DAT
 
 def count_reviews(root: Path) -> dict[str, dict[str, int]]:
     """Return {split: {class: number of reviews}} for the splits present under `root`."""
-    return {
-        split: {label: sum(1 for _ in (root / split / label).glob("*.txt")) for label in CLASSES}
-        for split in SPLITS
-        if (root / split).is_dir()
-    }
+    return {split: {label: sum(1 for _ in (root / split / label).glob("*.txt")) for label in CLASSES}
+            for split in SPLITS if (root / split).is_dir()}
 
 
-def reviews_dir(profile: Profile) -> Path:
-    """Return the folder of reviews that `profile` trains and tests on, preparing it if needed.
+def reviews_dir(profile: Profile | str) -> Path:
+    """Return the folder of reviews that `profile` (a Profile or its name) trains and tests on,
+    preparing it if needed.
 
     `full` uses `data/aclImdb/` itself. Smaller profiles get a copy of a seeded sample of
     each class of each split under `data/subsets/`, named after its sizes, reused only if
     it matches its manifest. Raises ValueError when the archive is too small for `profile`.
     """
+    profile = as_profile(profile)
     with data_lock(LOCK):
         root = prepare_imdb()
         if profile.uses_every_review:
@@ -193,10 +183,9 @@ def reviews_dir(profile: Profile) -> Path:
                     names = sorted(p.name for p in (root / split / label).glob("*.txt"))
                     if per_class is not None and per_class > len(names):
                         raise ValueError(
-                            f"the '{profile.name}' profile needs {per_class:,} {label} reviews in {split}/, "
-                            f"but {root / split / label} has {len(names):,}: pick a smaller profile, or "
-                            f"point {SOURCE_VAR} at the full IMDB archive and delete {root}"
-                        )
+                            f"the '{profile.name}' profile needs {per_class:,} {label} reviews in {split}/, but "
+                            f"{root / split / label} has {len(names):,}: pick a smaller profile, or point "
+                            f"{SOURCE_VAR} at the full IMDB archive and delete {root}")
                     chosen = names if per_class is None else random.Random(DATA_SEED).sample(names, per_class)
                     (partial / split / label).mkdir(parents=True)
                     for name in chosen:
@@ -235,10 +224,9 @@ def _rebuild(root: Path, source: Source | None) -> None:
     except (FileNotFoundError, FetchFailed) as error:
         if not root.exists():
             raise
-        raise DamagedData(
-            f"{folder_differences(root)}, and the archive to restore it from is not available ({error}). "
-            f"Point {SOURCE_VAR} at aclImdb_v1.tar.gz (see the README, 'Offline') and run again."
-        ) from None
+        raise DamagedData(f"{folder_differences(root)}, and the archive to restore it from is not available "
+                          f"({error}). Point {SOURCE_VAR} at aclImdb_v1.tar.gz (see the README, 'Offline') "
+                          "and run again.") from None
     with atomic_path(root) as partial:
         extract_reviews(archive, partial)
         if record is not None:

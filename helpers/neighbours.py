@@ -6,16 +6,19 @@ the embedding the masked model learned.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-if TYPE_CHECKING:
-    from helpers.glove import GloveVectors
+from helpers.glove import GloveVectors
 
 
 def nearest_neighbours(glove: GloveVectors, word: str, k: int = 5) -> list[tuple[str, float]]:
-    """The `k` words closest to `word` by cosine similarity, with their similarities."""
+    """The `k` words closest to `word` by cosine similarity, with their similarities.
+
+    Raises KeyError, saying so, for a word GloVe does not have (its words are lowercase).
+    """
+    if word not in glove.index:
+        hint = f"; try {word.lower()!r}" if word.lower() in glove.index else ""
+        raise KeyError(f"{word!r} is not among the {len(glove.words):,} words of {glove.origin}{hint}")
     return nearest_rows(glove.vectors, glove.words, glove.index[word], k)
 
 

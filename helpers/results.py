@@ -8,16 +8,13 @@ on it is a binomial proportion.
 
 from __future__ import annotations
 
-import json
 import math
-import os
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.catalogue import COURSE_MODELS
-from helpers.config import data_dir
-from helpers.storage import data_lock, write_atomically
+from helpers import catalogue
+from helpers.config import Profile, data_dir, profile_name
+from helpers.records import load_entries, save_entry
 
 
 Z_95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
@@ -93,61 +90,36 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"
 
 
-def results_path(profile_name: str) -> Path:
-    """The results file of the profile called `profile_name`."""
-    return data_dir() / "results" / f"{profile_name}.json"
-
-
-class UnreadableResults(ValueError):
-    """A results file that is not valid JSON or does not hold run records."""
+def results_path(profile: Profile | str) -> Path:
+    """The results file of `profile` (a Profile or a profile's name)."""
+    return data_dir() / "results" / f"{profile_name(profile)}.json"
 
 
 def record_run(record: RunRecord) -> Path:
     """Add `record` to its profile's results file, replacing an earlier run of the same model.
 
-    A results file that cannot be read is kept aside (renamed, with a message) and a new one
-    started, so a finished training never loses its record.
+    A results file that cannot be read is kept aside, with a message (see `records`), so a
+    finished training never loses its record.
     """
     path = results_path(record.profile)
-    with data_lock(f"results-{record.profile}"):
-        try:
-            runs = {key: asdict(run) for key, run in load_runs(record.profile).items()}
-        except UnreadableResults as error:
-            aside = path.with_name(f"{path.stem}.unreadable-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
-            os.replace(path, aside)
-            print(f"{error}\nIt was kept aside as {aside.name}; a new results file is started with this run.")
-            runs = {}
-        runs[record.model] = asdict(record)
-        write_atomically(path, json.dumps(runs, indent=1))
+    save_entry(path, record.model, record)
     return path
 
 
-def load_runs(profile_name: str) -> dict[str, RunRecord]:
-    """The recorded runs of the profile called `profile_name`, by model key (empty if none yet).
+def load_runs(profile: Profile | str) -> dict[str, RunRecord]:
+    """The recorded runs of `profile` (a Profile or a profile's name), by model key; empty if
+    none yet, or if the file cannot be read (it is then kept aside, with a message)."""
+    return load_entries(results_path(profile), RunRecord)
 
-    Raises UnreadableResults, naming the file, when it cannot be parsed.
+
+def results_table(profile: Profile | str) -> str:
+    """A plain-text table of the runs of `profile` (a Profile or a profile's name), beside
+    the textbook's figures. Models not run yet are listed with the notebook that trains them.
     """
-    path = results_path(profile_name)
-    if not path.is_file():
-        return {}
-    try:
-        runs = json.loads(path.read_text(encoding="utf-8"))
-        return {key: RunRecord(**run) for key, run in runs.items()}
-    except (ValueError, TypeError, AttributeError) as error:
-        raise UnreadableResults(
-            f"the results file {path} cannot be read ({error}); move it away to start afresh "
-            "(the next finished training does so itself)"
-        ) from None
-
-
-def results_table(profile_name: str) -> str:
-    """A plain-text table of the runs of the profile called `profile_name`, beside the
-    textbook's figures. Models not run yet are listed with the notebook that trains them.
-    """
-    runs = load_runs(profile_name)
+    runs = load_runs(profile)
     header = ("model", "params (trainable)", "test acc. (95 % interval)", "textbook", "best epoch", "s/epoch", "device")
     rows = [header]
-    for model in COURSE_MODELS:
+    for model in catalogue.COURSE_MODELS:
         textbook = f"{model.textbook_accuracy:.3f}" if model.textbook_accuracy else "–"
         run = runs.get(model.key)
         if run is None:
@@ -162,7 +134,7 @@ def results_table(profile_name: str) -> str:
             seconds_text(run.mean_seconds_per_epoch),
             run.device,
         ))
-    return f"Profile: {profile_name}\n" + text_table(rows)
+    return f"Profile: {profile_name(profile)}\n" + text_table(rows)
 
 
 def text_table(rows: list[tuple[str, ...]]) -> str:

@@ -98,12 +98,6 @@ def read_manifest(artifact: Path) -> dict | None:
     return manifest if isinstance(manifest, dict) else None
 
 
-def remove_artifact(artifact: Path) -> None:
-    """Remove a prepared file or folder and its manifest (the manifest first)."""
-    manifest_path(artifact).unlink(missing_ok=True)
-    _remove(artifact)
-
-
 def folder_listing(root: Path, sizes: bool = True) -> dict[str, int]:
     """{`split/class/name.txt`: size in bytes, or 0 without `sizes`} of the reviews under `root`.
 

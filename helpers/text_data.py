@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.config import MAX_TOKENS, SEED, Profile, data_dir, get_profile
+from helpers.config import MAX_TOKENS, SEED, Profile, as_profile, data_dir
 from helpers.fetch import sha256_of
 from helpers.imdb import count_reviews, reviews_dir
 from helpers.storage import data_lock, read_manifest, write_atomically, write_manifest
@@ -47,14 +47,14 @@ class CourseData:
         return " ".join(vocabulary[int(i)] for i in np.asarray(tokens) if i != 0)
 
 
-def load_course_data(profile: Profile | None = None) -> CourseData:
-    """Prepare and load the datasets of `profile` (default: the active profile).
+def load_course_data(profile: Profile | str | None = None) -> CourseData:
+    """Prepare and load the datasets of `profile`, a Profile or its name (default: the active profile).
 
     The vectorizer is adapted, and the training batches are cached, from an unshuffled pass
     over the training reviews, so that the order of training never depends on whether the
     vocabulary was already cached: `raw_train` (shuffled) is only for looking at reviews.
     """
-    profile = profile or get_profile()
+    profile = as_profile(profile)
     folder = reviews_dir(profile)
     raw_train, raw_val, raw_test = (
         load_reviews(folder / split, profile.batch_size, shuffle=split == "train")
@@ -64,11 +64,7 @@ def load_course_data(profile: Profile | None = None) -> CourseData:
     vectorizer = make_vectorizer(in_order, profile.sequence_length, cache_name=folder.name)
     sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(folder).items()}
     return CourseData(
-        profile=profile,
-        raw_train=raw_train,
-        raw_val=raw_val,
-        raw_test=raw_test,
-        vectorizer=vectorizer,
+        profile=profile, raw_train=raw_train, raw_val=raw_val, raw_test=raw_test, vectorizer=vectorizer,
         train=vectorize(in_order, vectorizer, profile.batch_size, sizes["train"], shuffle=True),
         val=vectorize(raw_val, vectorizer, profile.batch_size, sizes["val"]),
         test=vectorize(raw_test, vectorizer, profile.batch_size, sizes["test"]),
@@ -82,13 +78,7 @@ def load_reviews(folder: Path, batch_size: int, shuffle: bool = False) -> tf.dat
     Bytes that are not valid UTF-8 are replaced by U+FFFD instead of failing later.
     """
     dataset = keras.utils.text_dataset_from_directory(
-        folder,
-        batch_size=batch_size,
-        class_names=["neg", "pos"],
-        shuffle=shuffle,
-        seed=SEED,
-        verbose=False,
-    )
+        folder, batch_size=batch_size, class_names=["neg", "pos"], shuffle=shuffle, seed=SEED, verbose=False)
     return dataset.map(lambda text, label: (_valid_utf8(text), label))
 
 
@@ -118,13 +108,8 @@ def make_vectorizer(
     return vectorizer
 
 
-def vectorize(
-    dataset: tf.data.Dataset,
-    vectorizer: keras.layers.TextVectorization,
-    batch_size: int,
-    examples: int,
-    shuffle: bool = False,
-) -> tf.data.Dataset:
+def vectorize(dataset: tf.data.Dataset, vectorizer: keras.layers.TextVectorization, batch_size: int, examples: int,
+              shuffle: bool = False) -> tf.data.Dataset:
     """Integer `(tokens, label)` batches: vectorized once, cached, reshuffled each epoch if asked.
 
     `examples` is the number of reviews, so that Keras knows the number of steps per epoch.
@@ -133,13 +118,8 @@ def vectorize(
     return cached_batches(encoded, batch_size, examples, shuffle)
 
 
-def cached_batches(
-    encoded: tf.data.Dataset,
-    batch_size: int,
-    examples: int,
-    shuffle: bool = False,
-    finish: Callable | None = None,
-) -> tf.data.Dataset:
+def cached_batches(encoded: tf.data.Dataset, batch_size: int, examples: int, shuffle: bool = False,
+                   finish: Callable | None = None) -> tf.data.Dataset:
     """`encoded` `(features, label)` batches cut into rows, cached, reshuffled each epoch if
     asked (seeded), batched again, each batch passed through `finish` if given, with the
     number of steps (`examples` rows) known to Keras, and prefetched."""

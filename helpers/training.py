@@ -22,7 +22,7 @@ import tensorflow as tf
 from helpers.config import SEED, data_dir
 from helpers.native_log import native_stderr_silenced
 from helpers.results import RunRecord, record_run, seconds_text
-from helpers.session import describe_device
+from helpers.notebook_setup import describe_device
 from helpers.storage import write_atomically
 from helpers.text_data import CourseData
 

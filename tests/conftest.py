@@ -35,11 +35,12 @@ def build_imdb_archive(
     per_class: int = 10,
     extra: dict[str, bytes] | None = None,
     links: dict[str, str] | None = None,
+    without: tuple[str, ...] = (),
 ) -> str:
     """Write a small `aclImdb_v1.tar.gz` in the official layout; return its SHA-256.
 
     `extra` adds files by archive name (any name, even outside the folder); `links` adds
-    symbolic links (name -> target).
+    symbolic links (name -> target); `without` leaves out the members under those folders.
     """
     files: dict[str, bytes] = {
         "aclImdb/README": b"Large Movie Review Dataset v1.0\n",
@@ -56,6 +57,7 @@ def build_imdb_archive(
     for identifier in range(3):
         files[f"aclImdb/train/unsup/{identifier}_0.txt"] = b"An unlabelled review."
     files.update(extra or {})
+    files = {name: content for name, content in files.items() if not name.startswith(tuple(f"{w}/" for w in without))}
     with tarfile.open(path, "w:gz") as tar:
         for name, content in files.items():
             info = tarfile.TarInfo(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import helpers  # noqa: F401  (imports TensorFlow quietly)
+import helpers.notebook_setup  # noqa: F401  (imports TensorFlow quietly)
 import keras
 from helpers.builders import bag_model, conv_stack_model, receptive_field
 

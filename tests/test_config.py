@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.config import PROFILES, custom_profile, data_dir, get_profile
+from helpers.config import PROFILES, as_profile, custom_profile, data_dir, get_profile, profile_name
 
 
 def test_environment_variable_picks_the_profile(monkeypatch):
@@ -79,3 +79,19 @@ def test_course_seed_changes_the_training_seed_but_never_the_split(monkeypatch):
         config._training_seed()
     monkeypatch.delenv("COURSE_SEED")
     assert config._training_seed() == 1337
+
+
+def test_a_profile_is_given_as_itself_its_name_or_none_for_the_active_one(monkeypatch):
+    monkeypatch.setenv("COURSE_PROFILE", "smoke")
+    mine = custom_profile("quick", "quick-mine", epochs=2)
+    assert as_profile("quick") is PROFILES["quick"] and as_profile(mine) is mine
+    assert as_profile(None) is PROFILES["smoke"]
+    assert (profile_name(mine), profile_name("quick-mine")) == ("quick-mine", "quick-mine")
+
+
+@pytest.mark.parametrize("wrong", [3, {"name": "quick"}, ["quick"]])
+def test_anything_else_for_a_profile_says_what_to_pass(wrong):
+    with pytest.raises(TypeError, match=r"pass a Profile \(such as get_profile\(\)\) or a profile's name"):
+        as_profile(wrong)
+    with pytest.raises(TypeError, match="pass PROFILE.name"):
+        profile_name(wrong)

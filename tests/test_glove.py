@@ -130,6 +130,21 @@ def test_offline_wheel_rows_follow_its_words():
     assert "film" in [word for word, _ in nearest_neighbours(glove, "movie", 3)]
 
 
+def test_offline_wheel_whose_rows_are_shifted_is_refused(monkeypatch):
+    load = np.load
+    # Every row one place down from its word, but "the" kept in place: only "movie" against "film" can tell.
+    monkeypatch.setattr(np, "load", lambda path: np.concatenate([load(path)[:1], np.roll(load(path)[1:], 1, axis=0)]))
+    with pytest.raises(ValueError, match="do not match its word list; reinstall it"):
+        load_offline_glove()
+
+
+def test_a_word_glove_lacks_is_named_with_a_hint():
+    words, vectors = parse_glove(("\n".join(GLOVE_LINES) + "\n").encode("utf-8"))
+    glove = GloveVectors(words, vectors, "the test vectors")
+    with pytest.raises(KeyError, match="'Movie' is not among the 9 words of the test vectors; try 'movie'"):
+        nearest_neighbours(glove, "Movie")
+
+
 def test_offline_choice_uses_the_wheel(monkeypatch):
     monkeypatch.setenv("GLOVE_SOURCE", "offline")
     assert load_glove(dim=100).dim == 50

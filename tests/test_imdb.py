@@ -180,3 +180,26 @@ def test_official_source_is_the_default(monkeypatch):
     source = source_from_env(IMDB_SOURCE, "IMDB_SOURCE", "IMDB_SHA256")
     assert source.location == "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
     assert source.sha256 == "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"
+
+
+@pytest.mark.parametrize("without, named", [
+    (("aclImdb/test",), "aclImdb/test/neg, aclImdb/test/pos"),
+    (("aclImdb/train/pos",), "aclImdb/train/pos"),
+])
+def test_archive_without_a_split_it_needs_is_refused_naming_what_is_missing(tmp_path, isolated_data_dir, without, named):
+    path = tmp_path / "aclImdb_v1.tar.gz"
+    sha256 = build_imdb_archive(path, per_class=3, without=without)
+    with pytest.raises(CorruptArchive, match=f"holds no reviews in {named}: point IMDB_SOURCE at the official"):
+        prepare_imdb(local_source(path, sha256))
+    assert written(isolated_data_dir) == []  # nothing half-prepared left behind
+
+
+def test_a_profile_is_given_by_its_name_too(archive, monkeypatch):
+    monkeypatch.setenv("IMDB_SOURCE", str(archive[0]))
+    monkeypatch.setenv("IMDB_SHA256", archive[1])
+    # The smoke profile wants 100 reviews per class: more than this archive has, and the message says so.
+    from helpers.text_data import load_course_data
+
+    for prepare in (reviews_dir, load_course_data):
+        with pytest.raises(ValueError, match="the 'smoke' profile needs 100 neg reviews in train/"):
+            prepare("smoke")

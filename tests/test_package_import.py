@@ -1,13 +1,15 @@
-"""The package and its command line start without TensorFlow."""
+"""The package's layout: two wings, no import circles, and a start without TensorFlow."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "helpers"
 
 
 def python(code: str) -> subprocess.CompletedProcess:
@@ -15,16 +17,62 @@ def python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
 
 
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def helpers_imports(path: Path) -> set[str]:
+    """The modules of the package that the file at `path` imports, anywhere in it (TYPE_CHECKING blocks too)."""
+    modules = {module_name(p) for p in PACKAGE.rglob("*.py")}
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}  # `from helpers import results`
+    return {name for name in found if name in modules and name != "helpers"}
+
+
+def import_graph() -> dict[str, set[str]]:
+    return {module_name(path): helpers_imports(path) for path in PACKAGE.rglob("*.py")}
+
+
+def test_no_module_of_the_package_imports_in_a_circle():
+    graph, circles = import_graph(), []
+
+    def visit(module: str, path: list[str]) -> None:
+        for imported in sorted(graph[module]):
+            if imported in path:
+                circles.append(path[path.index(imported):] + [imported])
+            elif imported not in done:
+                visit(imported, path + [imported])
+        done.add(module)
+
+    done: set[str] = set()
+    for module in sorted(graph):
+        visit(module, [module])
+    assert circles == []
+
+
+def test_the_learners_wing_never_imports_the_instructors_tools():
+    learners = {name: imports for name, imports in import_graph().items()
+                if not name.startswith("helpers.instructor") and name != "helpers.__main__"}
+    assert {name: sorted(i for i in imports if i.startswith("helpers.instructor"))
+            for name, imports in learners.items() if any(i.startswith("helpers.instructor") for i in imports)} == {}
+
+
 def test_importing_helpers_and_the_command_line_loads_no_tensorflow():
     result = python(
-        "import sys, helpers, helpers.__main__, helpers.catalogue, helpers.results, helpers.runner\n"
+        "import sys, helpers, helpers.instructor.cli, helpers.instructor.runner, helpers.reference, helpers.results\n"
         "print(sorted(name for name in ('tensorflow', 'keras') if name in sys.modules))"
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
-def test_session_imports_tensorflow_without_its_start_up_lines():
-    result = python("import helpers.session, keras")
+def test_notebook_setup_imports_tensorflow_without_its_start_up_lines():
+    result = python("import helpers.notebook_setup, keras")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""

@@ -70,12 +70,13 @@ def test_the_core_is_what_the_notebooks_and_their_helpers_import():
             if cell.cell_type == "code":
                 source = TransformerManager().transform_cell(cell.source)
                 imported.setdefault(notebook.name, set()).update(imported_packages(source))
-    for module in sorted((ROOT / "helpers").glob("*.py")):
-        imported[module.name] = imported_packages(module.read_text(encoding="utf-8"))
-    # Only the runner needs the `lab` extra (traitlets comes with nbclient), and GloVe's
+    for module in sorted((ROOT / "helpers").rglob("*.py")):
+        imported[module.relative_to(ROOT / "helpers").as_posix()] = imported_packages(module.read_text(encoding="utf-8"))
+    # Only the runner (and its progress display) needs the `lab` extra (traitlets comes with nbclient), and GloVe's
     # offline vectors the `glove-offline` one; each says what to install when it is missing.
     allowed = {
-        "runner.py": core | requirement_names(extras["lab"]) | {"traitlets"},
+        "instructor/runner.py": core | requirement_names(extras["lab"]) | {"traitlets"},
+        "instructor/progress.py": core | requirement_names(extras["lab"]),
         "glove.py": core | requirement_names(extras["glove-offline"]),
     }
     beyond = {name: sorted(packages - allowed.get(name, core)) for name, packages in imported.items()}
@@ -96,12 +97,12 @@ def test_a_plain_install_carries_the_reference_results(tmp_path):
     subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(source)], check=True, timeout=300)
     (wheel,) = wheels.glob("*.whl")
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True, timeout=300)
-    probe = ("from helpers.regression import load_reference, reference_path; "
+    probe = ("from helpers.reference import load_reference, reference_path; "
              "print(reference_path('quick')); print(len(load_reference('quick').models))")
     env = {key: value for key, value in os.environ.items() if key not in ("COURSE_DATA_DIR", "PYTHONPATH")}
     result = subprocess.run([sys.executable, "-c", probe], cwd=elsewhere, env=env | {"PYTHONPATH": str(target)},
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     path, models = result.stdout.split()
-    assert Path(path) == target / "helpers" / "reference" / "quick.json"
+    assert Path(path) == target / "helpers" / "reference_data" / "quick.json"
     assert int(models) == len(json.loads((ROOT / "data" / "reference" / "quick.json").read_text())["models"])

@@ -1,4 +1,4 @@
-"""The instructor's regression check, against small reference files that each test writes."""
+"""The instructor's regression check and the reference table, against small reference files that each test writes."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from helpers import run_log
-from helpers.regression import RegressionFailed, check_results, load_reference, reference_table, write_reference
+from helpers.instructor import run_log
+from helpers.instructor.regression import RegressionFailed, check_results, write_reference
+from helpers.reference import load_reference, reference_table
+from helpers.config import PROFILES
 from helpers.results import RunRecord, record_run
-from helpers.run_log import record_notebook_run
+from helpers.instructor.run_log import record_notebook_run
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -130,8 +132,9 @@ def test_a_resumed_training_marks_its_notebook_whose_wall_time_is_only_the_last_
     assert reference.notebooks["04_padding_and_masking"]["resumed"] is True
     assert "resumed" not in reference.notebooks["03_learned_embeddings"]
     lines = reference_table(reference, {}, "quick").splitlines()
-    assert lines[2].endswith("03 50 min, 04 27 min (5.0 GiB, resumed); 1.3 h in all")
-    assert lines[3].startswith("  resumed: interrupted and re-run; its wall time is the last part's only")
+    # No total: it would leave out the first part of 04, which the runner did not time.
+    assert lines[2].endswith("03 50 min, 04 27 min (5.0 GiB, resumed)")
+    assert lines[3].startswith("  resumed (04): interrupted and re-run; its wall time is the last part's only")
 
 
 def test_the_reference_table_shows_intervals_and_the_textbook_beside_the_learners_run(tmp_path):
@@ -147,3 +150,20 @@ def test_the_reference_table_shows_intervals_and_the_textbook_beside_the_learner
     assert cells["Embeddings + masking"] == ["0.870 (0.866–0.874)", "0.880", "3 of 3", "410", "0.810"]
     assert cells["Learned embeddings"] == ["not in the reference yet", "0.870", "0.790"]
     assert cells["Bag of words"] == ["not in the reference yet", "–", "not run yet"]
+
+
+def test_a_tolerance_outside_zero_to_one_or_an_empty_basis_is_refused_before_writing(tmp_path):
+    record_run(a_record("embeddings", 0.8))
+    with pytest.raises(ValueError, match="from 0 to 1 .such as 0.01., not -0.01"):
+        write_reference("smoke", -0.01, "one run", tmp_path / "smoke.json")
+    with pytest.raises(ValueError, match="say what the tolerance was derived from"):
+        write_reference("smoke", 0.01, " ", tmp_path / "smoke.json")
+    assert not (tmp_path / "smoke.json").exists()
+
+
+def test_the_reference_functions_take_a_profile_or_its_name(reference):
+    record_run(a_record("embeddings", 0.80))
+    record_run(a_record("masking", 0.80))
+    assert load_reference(PROFILES["smoke"], reference) == load_reference("smoke", reference)
+    assert "all 6 checks passed" in check_results(PROFILES["smoke"], reference)
+    assert "your run (smoke)" in reference_table(load_reference("smoke", reference), {}, PROFILES["smoke"])

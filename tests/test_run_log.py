@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from helpers.run_log import environment, load_notebook_runs, notebook_runs_path, peak_memory_bytes, record_notebook_run
+from helpers.instructor.run_log import environment, load_notebook_runs, notebook_runs_path, peak_memory_bytes, record_notebook_run
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -33,17 +33,19 @@ def test_the_environment_names_the_versions():
 
 
 def test_describing_the_environment_does_not_import_tensorflow():
-    probe = "import sys; from helpers.run_log import environment; environment(); print('tensorflow' in sys.modules)"
+    probe = "import sys; from helpers.instructor.run_log import environment; environment(); print('tensorflow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
 
 
-def test_an_unreadable_timing_file_is_started_afresh(capsys):
+def test_an_unreadable_timing_file_is_kept_aside_with_a_message(capsys):
     path = notebook_runs_path("full")
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
     assert load_notebook_runs("full") == {}
-    assert "cannot be read" in capsys.readouterr().out
+    (aside,) = path.parent.glob("full-notebooks.unreadable-*.json")
+    assert aside.read_text() == "{not json"
+    assert f"It was kept aside as {aside}" in capsys.readouterr().out
     record_notebook_run("01_data_preparation", "full", 0.5, None)
     assert list(load_notebook_runs("full")) == ["01_data_preparation"]
 

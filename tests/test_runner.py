@@ -12,18 +12,18 @@ import pytest
 from ipykernel.ipkernel import IPythonKernel
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from helpers import runner
+from helpers.instructor import progress, runner
 from helpers.config import PROFILES
-from helpers.run_log import load_notebook_runs
-from helpers.runner import (
+from helpers.instructor.run_log import load_notebook_runs
+from helpers.instructor.runner import (
     NotebookFailed,
     course_notebooks,
     execute_notebook,
     resolve_path_variables,
     run_course,
     select_notebooks,
-    tidy_outputs,
 )
+from helpers.instructor.progress import tidy_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def test_the_kernels_peak_memory_is_measured_where_the_system_tells(tmp_path):
 
 
 def test_progress_shows_cells_epoch_lines_and_a_heartbeat(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 1)
+    monkeypatch.setattr(progress, "HEARTBEAT_SECONDS", 1)
     training = (
         "import sys, time\nprint('loading')\nprint('Epoch 1/2')\n"
         "sys.stdout.write('\\r\\x1b[1m1/3\\x1b[0m ━'); sys.stdout.flush(); time.sleep(2.5)\n"

@@ -13,7 +13,6 @@ import keras
 from helpers.config import PROFILES
 from helpers.results import (
     RunRecord,
-    UnreadableResults,
     accuracy_gap,
     accuracy_interval,
     gap_summary,
@@ -47,19 +46,34 @@ def test_record_replaces_a_model_and_keeps_the_others():
     assert json.loads(results_path("smoke").read_text())["masking"]["test_accuracy"] == 0.8
 
 
-def test_unreadable_results_file_is_kept_aside_and_the_new_record_written(capsys):
+def test_unreadable_results_file_is_kept_aside_with_a_message_and_the_new_record_written(capsys):
     path = results_path("smoke")
     path.parent.mkdir(parents=True)
     path.write_text('{"embeddings": {"model": "embed')  # cut short
-    with pytest.raises(UnreadableResults, match="smoke.json cannot be read"):
-        load_runs("smoke")
 
     record_run(a_record("masking", 0.8))
 
-    assert load_runs("smoke")["masking"].test_accuracy == 0.8
-    aside = [p for p in path.parent.iterdir() if "unreadable" in p.name]
-    assert [p.read_text() for p in aside] == ['{"embeddings": {"model": "embed']
-    assert "kept aside" in capsys.readouterr().out
+    assert list(load_runs("smoke")) == ["masking"]
+    (aside,) = path.parent.glob("smoke.unreadable-*.json")
+    assert aside.read_text() == '{"embeddings": {"model": "embed'
+    assert f"smoke.json cannot be read (Unterminated string" in capsys.readouterr().out
+
+
+def test_reading_an_unreadable_results_file_keeps_it_aside_too(capsys):
+    path = results_path("smoke")
+    path.parent.mkdir(parents=True)
+    path.write_text('{"embeddings": {"no such field": 1}}')  # not a run record
+    assert load_runs("smoke") == {}
+    assert f"It was kept aside as {next(path.parent.glob('smoke.unreadable-*.json'))}" in capsys.readouterr().out
+    assert not path.exists()
+
+
+def test_results_are_found_by_a_profile_or_its_name():
+    record_run(a_record("masking", 0.8))
+    assert load_runs(PROFILES["smoke"]) == load_runs("smoke")
+    assert results_table(PROFILES["smoke"]) == results_table("smoke")
+    with pytest.raises(TypeError, match="pass PROFILE.name"):
+        load_runs(None)
 
 
 def test_a_rerun_of_a_training_reproduces_its_results():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from helpers.catalogue import COURSE_MODELS, course_model
-from helpers.config import Profile
+from helpers.config import Profile, as_profile
 from helpers.imdb import VAL_FRACTION
 from helpers.native_log import import_tensorflow_quietly
 
@@ -32,9 +32,10 @@ def has_gpu() -> bool:
     return bool(tf.config.list_physical_devices("GPU"))
 
 
-def estimate_cpu_seconds(profile: Profile, model_key: str) -> float | None:
+def estimate_cpu_seconds(profile: Profile | str, model_key: str) -> float | None:
     """Rough seconds to train a model under `profile` on a 2-core CPU (training and
     validation steps); None for a model whose step time is not measured."""
+    profile = as_profile(profile)
     per_step_full = course_model(model_key).cpu_seconds_per_step
     if per_step_full is None:
         return None
@@ -45,9 +46,10 @@ def estimate_cpu_seconds(profile: Profile, model_key: str) -> float | None:
     return profile.epochs * steps * per_step
 
 
-def report_setup(profile: Profile) -> None:
-    """Print the active profile, the versions of Keras and TensorFlow, and the device;
-    on a CPU, the estimated training times. Turns on TensorFlow's op determinism."""
+def report_setup(profile: Profile | str) -> None:
+    """Print the profile (a Profile or its name), the versions of Keras and TensorFlow, and
+    the device; on a CPU, the estimated training times. Turns on TensorFlow's op determinism."""
+    profile = as_profile(profile)
     import keras
 
     # Every op deterministic from the setup cell on, not only in `train_and_evaluate`: work done
@@ -62,9 +64,10 @@ def report_setup(profile: Profile) -> None:
         print(f"No GPU: estimated training time on a 2-core CPU: {shown}")
 
 
-def warn_if_slow(profile: Profile, model_key: str, limit_seconds: float = 1800) -> None:
+def warn_if_slow(profile: Profile | str, model_key: str, limit_seconds: float = 1800) -> None:
     """Before a training on a CPU, say how long it takes on a 2-core CPU, and what to do
     instead when that is long. On a GPU, say so: the CPU figures do not apply there."""
+    profile = as_profile(profile)
     if has_gpu():
         print(f"Training on {describe_device()}.")
         return

@@ -7,16 +7,15 @@ into the reference file, so a reference says what it cost and on which machine a
 
 from __future__ import annotations
 
-import json
 import os
 import platform
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from helpers.config import data_dir
-from helpers.storage import data_lock, write_atomically
+from helpers.config import Profile, data_dir, profile_name
+from helpers.records import load_entries, save_entry
 
 GIB = 2**30
 
@@ -72,35 +71,24 @@ def peak_memory_bytes(pid: int) -> int | None:
     return None
 
 
-def notebook_runs_path(profile_name: str) -> Path:
-    """The file of the notebook runs of the profile called `profile_name`."""
-    return data_dir() / "results" / f"{profile_name}-notebooks.json"
+def notebook_runs_path(profile: Profile | str) -> Path:
+    """The file of the notebook runs of `profile` (a Profile or a profile's name)."""
+    return data_dir() / "results" / f"{profile_name(profile)}-notebooks.json"
 
 
-def record_notebook_run(notebook: str, profile_name: str, minutes: float, peak_bytes: int | None) -> NotebookRun:
+def record_notebook_run(notebook: str, profile: Profile | str, minutes: float, peak_bytes: int | None) -> NotebookRun:
     """Add a finished notebook's entry, with this machine's environment, replacing an earlier one."""
     run = NotebookRun(
-        notebook=notebook, profile=profile_name, minutes=round(minutes, 2),
+        notebook=notebook, profile=profile_name(profile), minutes=round(minutes, 2),
         peak_memory_gib=None if peak_bytes is None else round(peak_bytes / GIB, 2),
         finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         environment=environment(),
     )
-    path = notebook_runs_path(profile_name)
-    with data_lock(f"results-{profile_name}-notebooks"):
-        runs = {name: asdict(entry) for name, entry in load_notebook_runs(profile_name).items()}
-        runs[notebook] = asdict(run)
-        write_atomically(path, json.dumps(dict(sorted(runs.items())), indent=1))
+    save_entry(notebook_runs_path(profile), notebook, run)
     return run
 
 
-def load_notebook_runs(profile_name: str) -> dict[str, NotebookRun]:
-    """The recorded notebook runs of a profile, by notebook name; empty if none, or if the file
-    cannot be read (it only records costs: the next run starts it afresh)."""
-    path = notebook_runs_path(profile_name)
-    try:
-        return {name: NotebookRun(**entry) for name, entry in json.loads(path.read_text(encoding="utf-8")).items()}
-    except FileNotFoundError:
-        return {}
-    except (ValueError, TypeError, AttributeError):
-        print(f"The notebook timings in {path} cannot be read; they are started afresh.")
-        return {}
+def load_notebook_runs(profile: Profile | str) -> dict[str, NotebookRun]:
+    """The recorded notebook runs of `profile`, by notebook name, in course order; empty if
+    none, or if the file cannot be read (it is then kept aside, with a message)."""
+    return dict(sorted(load_entries(notebook_runs_path(profile), NotebookRun).items()))

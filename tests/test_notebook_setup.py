@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import session
+from helpers import notebook_setup
 from helpers.catalogue import COURSE_MODELS, course_model
 from helpers.config import PROFILES
 
@@ -14,26 +14,26 @@ def test_estimates_scale_the_catalogue_step_times_to_the_profile():
     # Training steps, and validation steps at a third of the cost of a training step.
     full = 10 * (625 + 157 / 3) * per_step  # 20,000 and 5,000 reviews
     quick = 6 * (157 + 32 / 3) * per_step * 200 / 600  # 5,000 and 1,000 reviews, 200 tokens
-    assert session.estimate_cpu_seconds(PROFILES["full"], "masking") == pytest.approx(full)
-    assert session.estimate_cpu_seconds(PROFILES["quick"], "masking") == pytest.approx(quick)
+    assert notebook_setup.estimate_cpu_seconds(PROFILES["full"], "masking") == pytest.approx(full)
+    assert notebook_setup.estimate_cpu_seconds(PROFILES["quick"], "masking") == pytest.approx(quick)
 
 
 def test_on_a_gpu_no_cpu_estimate_is_given(monkeypatch, capsys):
-    monkeypatch.setattr(session, "has_gpu", lambda: True)
-    monkeypatch.setattr(session, "describe_device", lambda: "GPU (NVIDIA H100)")
-    session.warn_if_slow(PROFILES["full"], "one_hot")
-    session.report_setup(PROFILES["full"])
+    monkeypatch.setattr(notebook_setup, "has_gpu", lambda: True)
+    monkeypatch.setattr(notebook_setup, "describe_device", lambda: "GPU (NVIDIA H100)")
+    notebook_setup.warn_if_slow(PROFILES["full"], "one_hot")
+    notebook_setup.report_setup(PROFILES["full"])
     shown = capsys.readouterr().out
     assert "Training on GPU (NVIDIA H100)." in shown
     assert "estimate" not in shown.lower() and "2-core" not in shown
 
 
 def test_on_a_cpu_a_long_training_says_what_to_do(monkeypatch, capsys):
-    monkeypatch.setattr(session, "has_gpu", lambda: False)
-    session.warn_if_slow(PROFILES["full"], "masking")
-    expected = session._duration(session.estimate_cpu_seconds(PROFILES["full"], "masking"))
+    monkeypatch.setattr(notebook_setup, "has_gpu", lambda: False)
+    notebook_setup.warn_if_slow(PROFILES["full"], "masking")
+    expected = notebook_setup._duration(notebook_setup.estimate_cpu_seconds(PROFILES["full"], "masking"))
     assert f"takes about {expected} on a 2-core CPU. Use a GPU" in capsys.readouterr().out
-    session.report_setup(PROFILES["quick"])
+    notebook_setup.report_setup(PROFILES["quick"])
     shown = capsys.readouterr().out
     assert "Keras 3." in shown and "TensorFlow 2." in shown
     assert all(model.key in shown for model in COURSE_MODELS if model.cpu_seconds_per_step is not None)
@@ -42,3 +42,13 @@ def test_on_a_cpu_a_long_training_says_what_to_do(monkeypatch, capsys):
 def test_unknown_model_key_lists_the_known_ones():
     with pytest.raises(KeyError, match="choose one of one_hot, embeddings, masking, glove"):
         course_model("lstm")
+
+
+def test_the_setup_functions_take_a_profile_by_its_name_too(monkeypatch, capsys):
+    monkeypatch.setattr(notebook_setup, "has_gpu", lambda: False)
+    assert notebook_setup.estimate_cpu_seconds("quick", "masking") == notebook_setup.estimate_cpu_seconds(
+        PROFILES["quick"], "masking")
+    notebook_setup.report_setup("quick")
+    assert capsys.readouterr().out.startswith("Profile: quick (")
+    with pytest.raises(TypeError, match="or a profile's name"):
+        notebook_setup.warn_if_slow(6, "masking")

@@ -1,0 +1,73 @@
+"""The course's JSON records (results, notebook timings, references): one way to keep them.
+
+A record file is one JSON object, written whole and atomically (`storage.write_atomically`)
+under a lock of its own (`storage.data_lock`): concurrent runs each add their entry, and a
+kill or a full disk leaves the previous file. A file that cannot be read back (edited by
+hand, damaged) is never silently reset: it is renamed aside, with a message naming the
+copy kept, and the record starts afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from helpers.storage import data_lock, write_atomically
+
+Entry = TypeVar("Entry")
+
+
+def load_entries(path: Path, entry_type: type[Entry]) -> dict[str, Entry]:
+    """The entries of the record file `path`, by key, each built as `entry_type(**fields)`;
+    empty if there is no file yet, or if it could not be read (then kept aside, as above)."""
+    try:
+        return _parsed(path, entry_type)
+    except (ValueError, TypeError, AttributeError):
+        with data_lock(_lock_name(path)):  # one process keeps it aside; the others then read anew
+            return _entries_or_aside(path, entry_type)
+
+
+def save_entry(path: Path, key: str, entry: Any) -> None:
+    """Add the dataclass `entry` to the record file `path` under `key`, replacing an earlier one."""
+    with data_lock(_lock_name(path)):
+        entries = {name: asdict(value) for name, value in _entries_or_aside(path, type(entry)).items()}
+        entries[key] = asdict(entry)
+        _write(path, entries)
+
+
+def save_document(path: Path, content: dict) -> None:
+    """Write `content` as the whole record file `path` (a reference), replacing what was there."""
+    with data_lock(_lock_name(path)):
+        _write(path, content)
+
+
+def _entries_or_aside(path: Path, entry_type: type[Entry]) -> dict[str, Entry]:
+    """The entries of `path`; a file that cannot be read is renamed aside, with a message. Call under the lock."""
+    try:
+        return _parsed(path, entry_type)
+    except (ValueError, TypeError, AttributeError) as error:
+        aside = path.with_name(f"{path.stem}.unreadable-{datetime.now():%Y%m%d-%H%M%S}{path.suffix}")
+        os.replace(path, aside)
+        print(f"The record file {path} cannot be read ({error}). It was kept aside as {aside}; "
+              f"a new {path.name} is started. Look into the copy, or delete it.")
+        return {}
+
+
+def _parsed(path: Path, entry_type: type[Entry]) -> dict[str, Entry]:
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {str(key): entry_type(**fields) for key, fields in content.items()}
+
+
+def _write(path: Path, content: dict) -> None:
+    write_atomically(path, json.dumps(content, indent=1) + "\n")
+
+
+def _lock_name(path: Path) -> str:
+    return f"records-{path.parent.name}-{path.stem}"

@@ -1,0 +1,141 @@
+"""The reference results of a profile: a trusted run of every model, to set yours beside.
+
+`data/reference/<profile>.json`, committed with the course (and installed with the package),
+holds per model its parameter counts and test accuracy, and the tolerance the instructor's
+regression check allows (`helpers.instructor.regression`):
+
+    {"profile": "quick", "tolerance": 0.01, "tolerance_basis": "max - min of 3 runs on …",
+     "models": {"embeddings": {"params_total": 5194049, "params_trainable": 5194049,
+                               "test_accuracy": 0.846, "tolerance": 0.02, "test_reviews": 2000, …}},
+     "notebooks": {"03_learned_embeddings": {"minutes": 3.4, "peak_memory_gib": 2.1, …}},
+     "environment": {"python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "cpu": …}}
+
+Notebook 08 shows the full profile's reference beside the learner's run with `reference_table`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from helpers import catalogue
+from helpers.config import Profile, data_dir, profile_name, project_root
+from helpers.results import RunRecord, accuracy_interval, seconds_text, text_table
+
+PARAMETERS = ("params_total", "params_trainable")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference results of one profile: per model its figures, and the tolerance."""
+
+    profile: str
+    tolerance: float
+    tolerance_basis: str
+    models: dict[str, dict]
+    notebooks: dict[str, dict] = field(default_factory=dict)  # minutes and peak memory of each notebook
+    environment: dict[str, str] = field(default_factory=dict)  # machine and software versions
+
+
+def reference_path(profile: Profile | str) -> Path:
+    """The reference file of `profile`: `data/reference/<profile>.json` of the course checkout,
+    or of the data folder; in a plain install (Colab) without one there, the installed copy."""
+    recorded = recorded_reference_path(profile)
+    if recorded.is_file() or project_root():
+        return recorded
+    try:
+        installed = Path(str(resources.files("helpers.reference_data") / recorded.name))
+    except ModuleNotFoundError:  # a copy of the package that was not installed
+        return recorded
+    return installed if installed.is_file() else recorded
+
+
+def recorded_reference_path(profile: Profile | str) -> Path:
+    """Where `python -m helpers reference` records one: `data/reference/` of the checkout
+    (of the data folder for a plain install)."""
+    root = project_root()
+    return (root / "data" if root else data_dir()) / "reference" / f"{profile_name(profile)}.json"
+
+
+def load_reference(profile: Profile | str, path: Path | None = None) -> Reference:
+    """Read the reference results of `profile` (a Profile or a profile's name).
+
+    Raises FileNotFoundError saying how to record one, ValueError naming a malformed field.
+    """
+    name, path = profile_name(profile), path or reference_path(profile)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no reference results for the '{name}' profile ({path}): after a run you trust, record "
+            f"them with `python -m helpers reference --profile {name} --tolerance T --basis '…'`"
+        )
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        reference = Reference(
+            profile=content["profile"], tolerance=float(content["tolerance"]),
+            tolerance_basis=str(content.get("tolerance_basis", "")), models=dict(content["models"]),
+            notebooks=dict(content.get("notebooks", {})), environment=dict(content.get("environment", {})),
+        )
+        for key, model in reference.models.items():
+            missing = [figure for figure in (*PARAMETERS, "test_accuracy") if figure not in model]
+            if missing:
+                raise KeyError(f"models.{key}.{missing[0]}")
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"the reference file {path} is malformed ({error}); see helpers/reference.py") from None
+    if reference.profile != name:
+        raise ValueError(f"the reference file {path} is for the '{reference.profile}' profile, not '{name}'")
+    return reference
+
+
+def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profile: Profile | str) -> str:
+    """A plain-text table of `reference` (intervals, textbook figures, epochs, time) beside the
+    test accuracies of `runs`, a learner's runs of `runs_profile` (a Profile or its name)."""
+    header = ("model", f"{reference.profile} reference (95 % interval)", "textbook", "best epoch", "s/epoch",
+              f"your run ({profile_name(runs_profile)})")
+    rows = [header]
+    for model in catalogue.COURSE_MODELS:
+        expected, run = reference.models.get(model.key), runs.get(model.key)
+        textbook = f"{model.textbook_accuracy:.3f}" if model.textbook_accuracy else "–"
+        yours = f"{run.test_accuracy:.3f}" if run else "not run yet"
+        if expected is None:
+            rows.append((model.title, "not in the reference yet", textbook, "", "", yours))
+            continue
+        accuracy, reviews = float(expected["test_accuracy"]), expected.get("test_reviews")
+        interval = " ({:.3f}–{:.3f})".format(*accuracy_interval(accuracy, reviews)) if reviews else ""
+        epochs = f"{expected['best_epoch']} of {expected['epochs']}" if "epochs" in expected else ""
+        seconds = seconds_text(expected["seconds_per_epoch"]) if "seconds_per_epoch" in expected else ""
+        rows.append((model.title, f"{accuracy:.3f}{interval}", textbook, epochs, seconds, yours))
+    return _provenance(reference) + "\n" + text_table(rows)
+
+
+def _provenance(reference: Reference) -> str:
+    """Where and when the reference ran, and what each notebook cost."""
+    env, models = reference.environment, reference.models.values()
+    dates = sorted(model["recorded_at"][:10] for model in models if "recorded_at" in model)
+    devices = sorted({model["device"] for model in models if "device" in model})
+    when = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "undated"
+    lines = [f"Reference run of the '{reference.profile}' profile, {when}, on {', '.join(devices) or 'an unrecorded device'}"]
+    if env:
+        lines.append(f"  {env.get('cpu', '?')}; Python {env.get('python', '?')}, TensorFlow {env.get('tensorflow', '?')}, "
+                     f"Keras {env.get('keras', '?')}")
+    elif any("environment" in run for run in reference.notebooks.values()):
+        lines.append("  the notebooks ran in different environments: each is named in the reference file")
+    notebooks = reference.notebooks
+    if notebooks:
+        costs = ", ".join(f"{name[:2]} {run['minutes']:.0f} min{_cost_notes(run)}" for name, run in notebooks.items())
+        resumed = [name[:2] for name, run in notebooks.items() if run.get("resumed")]
+        # A resumed notebook's wall time is its last part's only: a total would leave out the first.
+        total = "" if resumed else f"; {sum(run['minutes'] for run in notebooks.values()) / 60:.1f} h in all"
+        lines.append(f"  notebooks, wall time (peak memory): {costs}{total}")
+        if resumed:
+            lines.append(f"  resumed ({', '.join(resumed)}): interrupted and re-run; its wall time is the last part's "
+                         "only (so no total is given), its s/epoch count every epoch")
+    return "\n".join(lines) + "\n"
+
+
+def _cost_notes(run: dict) -> str:
+    """' (5.0 GiB)', ' (5.0 GiB, resumed)' or '' for a notebook's entry in a reference."""
+    notes = [f"{run['peak_memory_gib']:.1f} GiB"] if run.get("peak_memory_gib") else []
+    notes += ["resumed"] if run.get("resumed") else []
+    return f" ({', '.join(notes)})" if notes else ""
