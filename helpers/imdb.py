@@ -77,7 +77,7 @@ def prepare_imdb(source: Source | None = None, root: Path | None = None) -> Path
     root = root or data_dir() / "aclImdb"
     with data_lock(LOCK):
         problem = folder_differences(root, split_record=_record_digest(root))
-        if problem and _read_record(root) and split_validation(root):
+        if problem and recorded_split(root) and split_validation(root):
             problem = folder_differences(root, split_record=_record_digest(root))
             print(f"Moved reviews back to their recorded split in {root}.")
         if not problem:
@@ -133,7 +133,7 @@ def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = DAT
     plans again, so a re-run moves nothing, and a file in the wrong place is moved back.
     """
     with data_lock(LOCK):
-        held_out = _read_record(root)
+        held_out = recorded_split(root)
         if held_out is None:
             held_out = {label: _plan(root, label, fraction, seed) for label in CLASSES}
             write_atomically(root / SPLIT_RECORD, json.dumps(held_out, indent=0))
@@ -154,6 +154,16 @@ def count_reviews(root: Path) -> dict[str, dict[str, int]]:
     """Return {split: {class: number of reviews}} for the splits present under `root`."""
     return {split: {label: sum(1 for _ in (root / split / label).glob("*.txt")) for label in CLASSES}
             for split in SPLITS if (root / split).is_dir()}
+
+
+def recorded_split(root: Path) -> dict[str, list[str]] | None:
+    """The validation reviews of each class that the first split chose, `{"neg": [...], "pos": [...]}`
+    (sorted names), or None when no readable record is there yet."""
+    try:
+        record = json.loads((root / SPLIT_RECORD).read_text(encoding="utf-8"))
+        return {label: [str(name) for name in record[label]] for label in CLASSES}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def reviews_dir(profile: Profile | str) -> Path:
@@ -218,7 +228,7 @@ def _plan(root: Path, label: str, fraction: float, seed: int) -> list[str]:
 
 def _rebuild(root: Path, source: Source | None) -> None:
     """Extract and split afresh into `root`, following the split record if it fits; manifest last."""
-    record = _read_record(root)
+    record = recorded_split(root)
     try:
         archive = fetch(source or imdb_source())
     except (FileNotFoundError, FetchFailed) as error:
@@ -243,12 +253,3 @@ def _rebuild(root: Path, source: Source | None) -> None:
 def _record_digest(root: Path) -> str | None:
     record = root / SPLIT_RECORD
     return sha256_of(record) if record.is_file() else None
-
-
-def _read_record(root: Path) -> dict[str, list[str]] | None:
-    """The recorded split, or None when there is none or it is unreadable."""
-    try:
-        record = json.loads((root / SPLIT_RECORD).read_text(encoding="utf-8"))
-        return {label: [str(name) for name in record[label]] for label in CLASSES}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None

@@ -18,6 +18,7 @@ from helpers.imdb import (
     UnsafeArchive,
     count_reviews,
     prepare_imdb,
+    recorded_split,
     reviews_dir,
     split_validation,
 )
@@ -203,3 +204,13 @@ def test_a_profile_is_given_by_its_name_too(archive, monkeypatch):
     for prepare in (reviews_dir, load_course_data):
         with pytest.raises(ValueError, match="the 'smoke' profile needs 100 neg reviews in train/"):
             prepare("smoke")
+
+
+def test_recorded_split_is_the_textbooks_shuffle_of_sorted_names(archive):
+    """Notebook 01 writes the split as the textbook does: sort, shuffle with Random(1337), last 20 %."""
+    root = prepare_imdb(local_source(*archive))
+    for label in ("neg", "pos"):
+        names = sorted(p.name for split in ("train", "val") for p in (root / split / label).glob("*.txt"))
+        random.Random(1337).shuffle(names)
+        assert recorded_split(root)[label] == sorted(names[-int(0.2 * len(names)):])
+        assert sorted(p.name for p in (root / "val" / label).glob("*.txt")) == recorded_split(root)[label]
