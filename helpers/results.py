@@ -3,14 +3,19 @@
 Notebooks 02–07 each add their models' runs; notebook 08 and the course runner read them
 back. The models and the textbook's figures come from `helpers.catalogue`. Test accuracies
 carry a 95 % Wilson interval: the test set is a sample of reviews, and a model's accuracy
-on it is a binomial proportion.
+on it is a binomial proportion. Each record also keeps which test reviews the model got
+right, so two models tested on the same reviews are compared review by review
+(McNemar's exact test), which is sharper than comparing their two intervals.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from helpers import catalogue
 from helpers.config import Profile, data_dir, profile_name
@@ -39,6 +44,7 @@ class RunRecord:
     notes: dict[str, str] = field(default_factory=dict)
     test_reviews: int | None = None  # None in records written before it was kept
     resumed_after_epoch: int = 0  # > 0: an interrupted run, resumed from its backup after that epoch
+    test_correct: str | None = None  # which test reviews it got right, in the test set's order (`correct_bits`)
 
     @property
     def mean_seconds_per_epoch(self) -> float:
@@ -65,12 +71,11 @@ def accuracy_interval(accuracy: float, reviews: int, z: float = Z_95) -> tuple[f
 
 
 def accuracy_gap(first: RunRecord, second: RunRecord, z: float = Z_95) -> tuple[float, float]:
-    """`first`'s test accuracy minus `second`'s, and the half-width of its 95 % interval.
+    """`first`'s test accuracy minus `second`'s, and the half-width of its 95 % interval, the
+    two accuracies treated as independent proportions (normal approximation).
 
-    The two accuracies are treated as independent proportions (normal approximation). When
-    both models were tested on the same reviews their errors are correlated and the true
-    interval is narrower, so a gap larger than this half-width is a real difference.
-    Raises ValueError if either record lacks its test size.
+    For two models tested on the same reviews this overstates the noise: prefer
+    `paired_comparison`. Raises ValueError if either record lacks its test size.
     """
     if not (first.test_reviews and second.test_reviews):
         raise ValueError(f"{first.model} or {second.model} has no test size recorded: train it again")
@@ -78,11 +83,66 @@ def accuracy_gap(first: RunRecord, second: RunRecord, z: float = Z_95) -> tuple[
     return first.test_accuracy - second.test_accuracy, z * math.sqrt(variance)
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Two models on the same test reviews: the gap of their accuracies, the reviews only one of
+    them got right, and McNemar's exact two-sided p-value for "both are equally accurate"."""
+
+    gap: float
+    only_first: int
+    only_second: int
+    p_value: float
+
+    @property
+    def beyond_noise(self) -> bool:
+        """True when the gap is unlikely to be chance (p < 0.05)."""
+        return self.p_value < 0.05
+
+
+def correct_bits(correct: np.ndarray) -> str:
+    """Per-review right (True) or wrong (False), packed into a short text for a run record."""
+    return base64.b64encode(np.packbits(np.asarray(correct, dtype=bool)).tobytes()).decode("ascii")
+
+
+def review_correctness(record: RunRecord) -> np.ndarray | None:
+    """Which test reviews `record`'s model got right, or None for a record that did not keep it."""
+    if record.test_correct is None or not record.test_reviews:
+        return None
+    packed = np.frombuffer(base64.b64decode(record.test_correct), dtype=np.uint8)
+    return np.unpackbits(packed)[: record.test_reviews].astype(bool)
+
+
+def paired_comparison(first: RunRecord, second: RunRecord) -> Comparison:
+    """`first` against `second`, review by review (McNemar's exact test).
+
+    Only the reviews where exactly one model is right tell them apart: if both were equally
+    accurate, each such review would favour either model with probability 1/2. Raises
+    ValueError when a record does not say which reviews it got right (train it again) or the
+    two were tested on different reviews.
+    """
+    mine, theirs = review_correctness(first), review_correctness(second)
+    if mine is None or theirs is None:
+        raise ValueError(f"{first.model} or {second.model} has no per-review test record: train it again")
+    if mine.shape != theirs.shape:
+        raise ValueError(f"{first.model} and {second.model} were tested on different reviews ({mine.size} and {theirs.size})")
+    only_first, only_second = int(np.sum(mine & ~theirs)), int(np.sum(~mine & theirs))
+    discordant, fewer = only_first + only_second, min(only_first, only_second)
+    tail = sum(math.comb(discordant, k) for k in range(fewer + 1)) / 2**discordant if discordant else 1.0
+    return Comparison(first.test_accuracy - second.test_accuracy, only_first, only_second, min(1.0, 2 * tail))
+
+
 def gap_summary(first: RunRecord, second: RunRecord) -> str:
-    """One line on `first` against `second`: both accuracies, the gap and whether it exceeds the noise."""
-    gap, half = accuracy_gap(first, second)
-    verdict = "larger than the noise" if abs(gap) > half else "within the noise"
-    return f"{first.test_accuracy:.3f} against {second.test_accuracy:.3f}: gap {gap:+.3f} ± {half:.3f}, {verdict}"
+    """One line on `first` against `second`: both accuracies, the gap and whether it exceeds the
+    noise, review by review when both records allow it (else with the unpaired interval)."""
+    head = f"{first.test_accuracy:.3f} against {second.test_accuracy:.3f}: gap {first.test_accuracy - second.test_accuracy:+.3f}"
+    try:
+        paired = paired_comparison(first, second)
+    except ValueError:
+        gap, half = accuracy_gap(first, second)
+        return f"{head} ± {half:.3f}, {'larger than the noise' if abs(gap) > half else 'within the noise'}"
+    verdict = "larger than the noise" if paired.beyond_noise else "within the noise"
+    return (f"{head}; right only by the first on {paired.only_first} reviews, only by the second on "
+            f"{paired.only_second}: p = {paired.p_value:.2g}, {verdict}")
 
 
 def seconds_text(seconds: float) -> str:
