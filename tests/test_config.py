@@ -79,3 +79,8 @@ def test_course_seed_changes_the_training_seed_but_never_the_split(monkeypatch):
         config._training_seed()
     monkeypatch.delenv("COURSE_SEED")
     assert config._training_seed() == 1337
+
+
+def test_custom_profile_can_switch_early_stopping_off():
+    assert get_profile("quick").patience == 3
+    assert custom_profile("quick", "quick-every-epoch", patience=None).patience is None
