@@ -74,9 +74,11 @@ def test_the_core_is_what_the_notebooks_and_their_helpers_import():
         imported[module.name] = imported_packages(module.read_text(encoding="utf-8"))
     # Only the runner needs the `lab` extra (traitlets comes with nbclient), and GloVe's
     # offline vectors the `glove-offline` one; each says what to install when it is missing.
+    # The one-hot layer imports JAX only on that backend, which needs the `jax` extra anyway.
     allowed = {
         "runner.py": core | requirement_names(extras["lab"]) | {"traitlets"},
         "glove.py": core | requirement_names(extras["glove-offline"]),
+        "one_hot.py": core | requirement_names(extras["jax"]),
     }
     beyond = {name: sorted(packages - allowed.get(name, core)) for name, packages in imported.items()}
     assert {name: packages for name, packages in beyond.items() if packages} == {}
