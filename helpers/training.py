@@ -33,8 +33,11 @@ from helpers.text_data import CourseData
 def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1) -> float:
     """Mean wall-clock seconds of one training step of a compiled `model` on `batches` after `warmup`.
 
-    The steps train the model: keep a copy of its weights if it must start afresh.
+    The steps train the model: keep a copy of its weights if it must start afresh. The batches
+    (tokens, labels) may be TensorFlow tensors, as `tf.data` gives them: they are turned into
+    NumPy arrays first, which every backend takes, outside the timing.
     """
+    batches = [tuple(np.asarray(part) for part in batch) for batch in batches]
     for tokens, labels in batches[:warmup]:
         model.train_on_batch(tokens, labels)
     start = time.perf_counter()
@@ -304,11 +307,17 @@ class EpochLog(EpochTimer):
             self.early_stopping.best, self.early_stopping.best_epoch = monitored[best], best
             self.early_stopping.wait = len(monitored) - 1 - best
         steps = int(self.train.cardinality())
-        for _ in range(epoch):  # as Keras' epoch loop does (keras/src/trainers/epoch_iterator.py):
-            batches = iter(self.train)  # an iterator per epoch, read for the epoch's steps,
+        # Each iterator over `train` draws a new shuffling: open as many as Keras' epoch loop
+        # did (keras/src/trainers/epoch_iterator.py): an iterator per epoch, read for the epoch's
+        # steps, and on TensorFlow the next one opened as soon as the epoch's steps are done (on
+        # JAX that one is a generator over the dataset, which opens nothing until it is read).
+        opened_per_epoch = 2 if keras.backend.backend() == "tensorflow" else 1
+        for _ in range(epoch):
+            batches = iter(self.train)
             for _ in range(steps):
                 next(batches)
-            iter(self.train)  # and the next one opened as soon as the epoch's steps are done
+            for _ in range(opened_per_epoch - 1):
+                iter(self.train)
 
     def _random_states(self) -> list:
         """The model's variables that are no weights: the states of its seed generators."""
