@@ -76,7 +76,7 @@ def train_and_evaluate(
 
     On TensorFlow, ops run deterministically from here on (with the seed of the setup cell, a
     re-run reproduces the accuracies on the same machine); see `benchmarks/determinism.py`
-    for the cost. JAX is deterministic on a CPU without being told.
+    for the cost. On JAX the seed alone makes a re-run repeat on a CPU (the tests check both).
     """
     enable_determinism()
     profile = data.profile
@@ -164,7 +164,7 @@ def early_stopping(profile: Profile) -> keras.callbacks.EarlyStopping | None:
 
 def enable_determinism() -> None:
     """Make a re-run with the same seed repeat its results on the same machine: TensorFlow's
-    op determinism on that backend; nothing to do on JAX (deterministic on a CPU) or torch."""
+    op determinism on that backend; nothing to do on the others (JAX repeats itself on a CPU)."""
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
