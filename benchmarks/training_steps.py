@@ -1,13 +1,15 @@
 """Seconds per training step of each model of the course, on real review batches.
 
-    python benchmarks/training_steps.py [--profile full] [--steps 5] [--lengths 200 600]
+    [KERAS_BACKEND=jax] python benchmarks/training_steps.py [--profile full] [--steps 5] [--lengths 200 600]
 
-Builds the models as notebooks 02–05 do (GloVe weights left random: only the shape matters
-for speed): the literal one-hot model (`one_hot_literal`), its exact row-lookup twin that
-notebook 2 trains (`one_hot`), learned embeddings, masking and frozen GloVe. Each is trained
-on a few batches of the profile's data, cut to each length, after two warm-up steps; all in
-one run, so that the ratios compare like with like. These are the figures behind the CPU
-estimates in `helpers/notebook_setup.py`.
+Builds the models as notebooks 02–05 and 07 do (GloVe weights left random: only the shape
+matters for speed): the literal one-hot model (`one_hot_literal`), its exact row-lookup twin
+that notebook 2 trains (`one_hot`), learned embeddings, masking, frozen GloVe and the
+separable conv stack (`conv_stack`). Each is trained on a few batches of the profile's data,
+cut to each length, after two warm-up steps; all in one run, so that the ratios compare like
+with like. It runs on the Keras backend in use (`KERAS_BACKEND`): run it once per backend,
+back to back, to compare them. These are the figures behind the CPU estimates in
+`helpers/notebook_setup.py`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import keras
 from keras import layers
 
 from helpers import MAX_TOKENS, SEED, get_profile
+from helpers.builders import conv_stack_model
 from helpers.one_hot import OneHotLSTM
 from helpers.notebook_setup import describe_device
 from helpers.text_data import load_course_data
@@ -25,6 +28,8 @@ from helpers.training import seconds_per_step
 
 
 def build(kind: str, sequence_length: int) -> keras.Model:
+    if kind == "conv_stack":
+        return conv_stack_model()
     inputs = keras.Input(shape=(sequence_length,), dtype="int64")
     if kind == "one_hot":
         x = layers.Bidirectional(OneHotLSTM(32, num_tokens=MAX_TOKENS))(inputs)
@@ -49,16 +54,19 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--lengths", nargs="*", type=int, help="tokens per review (default: the profile's)")
     parser.add_argument(
-        "--models", nargs="*", default=["one_hot_literal", "one_hot", "embeddings", "masking", "glove"]
+        "--models", nargs="*", default=["one_hot_literal", "one_hot", "embeddings", "masking", "glove", "conv_stack"]
     )
     args = parser.parse_args()
     profile = get_profile(args.profile)
     data = load_course_data(profile)
-    batches = list(data.train.take(args.steps + 2))
+    batches = list(data.train.take(args.steps + 2).as_numpy_iterator())  # NumPy: fit for any backend
     lengths = args.lengths or [profile.sequence_length]
     if max(lengths) > profile.sequence_length:
         parser.error(f"the {profile.name} profile cuts reviews at {profile.sequence_length} tokens")
-    print(f"profile {profile.name}: batch {profile.batch_size}, {args.steps} timed steps, {describe_device()}")
+    print(
+        f"profile {profile.name}: batch {profile.batch_size}, {args.steps} timed steps, "
+        f"Keras {keras.__version__} on {keras.backend.backend()}, {describe_device()}"
+    )
     for length in lengths:
         cut = [(tokens[:, :length], labels) for tokens, labels in batches]
         seconds = {}

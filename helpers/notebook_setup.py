@@ -47,16 +47,19 @@ def estimate_cpu_seconds(profile: Profile | str, model_key: str) -> float | None
 
 
 def report_setup(profile: Profile | str) -> None:
-    """Print the profile (a Profile or its name), the versions of Keras and TensorFlow, and
-    the device; on a CPU, the estimated training times. Turns on TensorFlow's op determinism."""
+    """Print the profile (a Profile or its name), the versions of Keras (and its backend) and
+    TensorFlow, and the device; on a CPU, the estimated training times. Turns on TensorFlow's op
+    determinism."""
     profile = as_profile(profile)
     import keras
 
+    from helpers.training import enable_determinism
+
     # Every op deterministic from the setup cell on, not only in `train_and_evaluate`: work done
     # before a training (notebook 2 times a few steps) must not make a re-run differ.
-    tf.config.experimental.enable_op_determinism()
+    enable_determinism()
     print(f"Profile: {profile.name} ({profile.description})")
-    print(f"Keras {keras.__version__}, TensorFlow {tf.__version__}")
+    print(f"Keras {keras.__version__} (backend: {keras.backend.backend()}), TensorFlow {tf.__version__} for the data pipeline")
     print(f"Device:  {describe_device()}")
     if not has_gpu():
         estimates = [(m.key, estimate_cpu_seconds(profile, m.key)) for m in COURSE_MODELS]

@@ -135,8 +135,11 @@ def cached_batches(encoded: tf.data.Dataset, batch_size: int, examples: int, shu
 
 def review_lengths(data: CourseData, dataset: tf.data.Dataset) -> np.ndarray:
     """Number of tokens in each review of `(text, label)` batches, before the cut to a fixed length."""
-    counter = keras.layers.TextVectorization(vocabulary=data.vocabulary[2:], ragged=True)
-    return np.concatenate([counter(text).row_lengths().numpy() for text, _ in dataset])
+    # Without a fixed length, each batch is padded to its longest review with 0, which no token
+    # gets (an unknown word is 1): the non-zero ids are the review's tokens. (Not `ragged=True`:
+    # only the TensorFlow backend has ragged outputs.)
+    counter = keras.layers.TextVectorization(vocabulary=data.vocabulary[2:])
+    return np.concatenate([(np.asarray(counter(text)) != 0).sum(axis=1) for text, _ in dataset])
 
 
 def _adapted(texts: tf.data.Dataset, settings: dict) -> keras.layers.TextVectorization:

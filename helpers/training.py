@@ -1,7 +1,9 @@
 """Training bookkeeping: fit with the best epoch checkpointed, test it, record the run.
 
 The model itself is built in the notebook; `train_and_evaluate` does the rest the same way
-for every model, so their results can be compared in the results notebook. Training backs
+for every model, so their results can be compared in the results notebook. A notebook that
+writes the fit by hand (the textbook's listing) records its run with `EpochTimer` and
+`record_training`. Training backs
 itself up after every epoch (`keras.callbacks.BackupAndRestore`, under `data/backups/`): a
 run that is killed (a closed laptop, a Colab disconnect) resumes from its last finished
 epoch when the notebook is run again, and ends as the uninterrupted run would have.
@@ -17,9 +19,10 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf
+import tensorflow as tf  # for the type of the datasets only: the models run on any Keras backend
+from keras import ops
 
-from helpers.config import SEED, data_dir
+from helpers.config import SEED, Profile, data_dir
 from helpers.native_log import native_stderr_silenced
 from helpers.results import RunRecord, record_run, seconds_text
 from helpers.notebook_setup import describe_device
@@ -30,8 +33,11 @@ from helpers.text_data import CourseData
 def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1) -> float:
     """Mean wall-clock seconds of one training step of a compiled `model` on `batches` after `warmup`.
 
-    The steps train the model: keep a copy of its weights if it must start afresh.
+    The steps train the model: keep a copy of its weights if it must start afresh. The batches
+    (tokens, labels) may be TensorFlow tensors, as `tf.data` gives them: they are turned into
+    NumPy arrays first, which every backend takes, outside the timing.
     """
+    batches = [tuple(np.asarray(part) for part in batch) for batch in batches]
     for tokens, labels in batches[:warmup]:
         model.train_on_batch(tokens, labels)
     start = time.perf_counter()
@@ -60,32 +66,36 @@ def train_and_evaluate(
     """Fit `model` on `data`, keep the epoch with the lowest validation loss, test it, record it.
 
     The best epoch is saved as `.keras` and reloaded from that file before testing, so the
-    test figure is the one of the model you can load again later. With `save_as`, a model of
-    the same weights (notebook 2's literal one-hot model, trained through its fast twin) gets
-    the best epoch's weights and is what the checkpoint holds; the test runs on the trained
-    model, which gives the same predictions faster. An unfinished run of the same model and
-    profile is resumed (see the module doc). Returns the run record, which is also written
-    to `data/results/<profile>.json`.
+    test figure is the one of the model you can load again later. When the profile has a
+    `patience`, training stops once the validation loss has not improved for that many
+    epochs (the checkpoint still holds the best one). With `save_as`, a model of the same
+    weights (notebook 2's literal one-hot model, trained through its fast twin) gets the best
+    epoch's weights and is what the checkpoint holds; the test runs on the trained model,
+    which gives the same predictions faster. An unfinished run of the same model and profile
+    is resumed (see the module doc). Returns the run record (see `record_training`).
 
-    Ops run deterministically from here on (with the seed of the setup cell, a re-run
-    reproduces the accuracies on the same machine); see `benchmarks/determinism.py` for the cost.
+    On TensorFlow, ops run deterministically from here on (with the seed of the setup cell, a
+    re-run reproduces the accuracies on the same machine); see `benchmarks/determinism.py`
+    for the cost. On JAX the seed alone makes a re-run repeat on a CPU (the tests check both).
     """
-    tf.config.experimental.enable_op_determinism()
-    profile_name = data.profile.name
-    checkpoint = checkpoint_path(profile_name, model_key)
+    enable_determinism()
+    profile = data.profile
+    checkpoint = checkpoint_path(profile.name, model_key)
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    backup = backup_dir(profile_name, model_key)
+    backup = backup_dir(profile.name, model_key)
     best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
-    log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train)
+    stopper = early_stopping(profile)
+    log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
+    # The log before the backup: a kill between the two leaves the log one epoch ahead at
+    # most, and the resumed run drops that epoch from it.
+    callbacks = [best_epoch_saver, *([stopper] if stopper else []), log, keras.callbacks.BackupAndRestore(backup)]
     with native_stderr_silenced():  # oneDNN's notes on first use of some kernels
         model.fit(
             data.train,
             validation_data=data.val,
-            epochs=data.profile.epochs,
-            shuffle=False,  # the training dataset reshuffles itself every epoch
-            # The log before the backup: a kill between the two leaves the log one epoch
-            # ahead at most, and the resumed run drops that epoch from it.
-            callbacks=[best_epoch_saver, log, keras.callbacks.BackupAndRestore(backup)],
+            epochs=profile.epochs,
+            shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
+            callbacks=callbacks,
         )
         best = keras.models.load_model(checkpoint)
         test_loss, test_accuracy = best.evaluate(data.test, verbose=0)
@@ -94,32 +104,124 @@ def train_and_evaluate(
             save_as.set_weights(best.get_weights())
             save_as.save(checkpoint)
     _remove_backup(backup)
-    history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
+    history = keras.callbacks.History()  # every epoch's, also those before a resume
+    history.epoch = list(range(len(log.epochs)))
+    history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
+    return _record_training(
+        model_key, model, history, log.seconds, test_loss, test_accuracy, data, checkpoint, notes,
+        resumed_after_epoch=log.resumed_after_epoch,
+    )
+
+
+def record_training(
+    model_key: str,
+    model: keras.Model,
+    history: keras.callbacks.History,
+    seconds_per_epoch: list[float],
+    test_loss: float,
+    test_accuracy: float,
+    data: CourseData,
+    checkpoint: Path,
+    notes: dict[str, str] | None = None,
+) -> RunRecord:
+    """Record a training run fitted by hand (`model.fit` with your own callbacks) as
+    `train_and_evaluate` records its own, and print its one-line summary.
+
+    `model` gives the parameter counts; `history` (what `fit` returned) the metrics of each
+    epoch and the best one (lowest `val_loss`); `seconds_per_epoch` comes from an
+    `EpochTimer`; `test_loss` and `test_accuracy` are the best epoch's on `data.test`. The
+    record is written to `data/results/<profile>.json` and returned. Raises KeyError if the
+    history has no `val_loss` (fit without `validation_data`).
+    """
+    return _record_training(
+        model_key, model, history, seconds_per_epoch, test_loss, test_accuracy, data, checkpoint, notes
+    )
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Wall-clock seconds of each epoch, training and validation: `seconds[k]` is epoch k+1's."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def early_stopping(profile: Profile) -> keras.callbacks.EarlyStopping | None:
+    """The profile's early stopping on the validation loss, or None if it trains every epoch.
+
+    No `restore_best_weights`: the `ModelCheckpoint` beside it keeps the best epoch.
+    """
+    if profile.patience is None:
+        return None
+    return keras.callbacks.EarlyStopping(monitor="val_loss", patience=profile.patience)
+
+
+def enable_determinism() -> None:
+    """Make a re-run with the same seed repeat its results on the same machine: TensorFlow's
+    op determinism on that backend; nothing to do on the others (JAX repeats itself on a CPU)."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
+def _record_training(
+    model_key: str,
+    model: keras.Model,
+    history: keras.callbacks.History,
+    seconds_per_epoch: list[float],
+    test_loss: float,
+    test_accuracy: float,
+    data: CourseData,
+    checkpoint: Path,
+    notes: dict[str, str] | None = None,
+    resumed_after_epoch: int = 0,
+) -> RunRecord:
+    profile = data.profile
+    metrics = {name: [float(value) for value in values] for name, values in history.history.items()}
     record = RunRecord(
         model=model_key,
-        profile=profile_name,
+        profile=profile.name,
         params_total=int(model.count_params()),
         params_trainable=int(sum(np.prod(w.shape) for w in model.trainable_weights)),
         test_accuracy=float(test_accuracy),
         test_loss=float(test_loss),
-        best_epoch=int(np.argmin(history["val_loss"])) + 1,
-        history=history,
-        seconds_per_epoch=[round(epoch["seconds"], 1) for epoch in log.epochs],
+        best_epoch=int(np.argmin(metrics["val_loss"])) + 1,
+        history=metrics,
+        seconds_per_epoch=[round(seconds, 1) for seconds in seconds_per_epoch],
         device=describe_device(),
         recorded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         checkpoint=str(checkpoint),
         notes={**(notes or {}), "seed": str(SEED)},
         test_reviews=sum(int(labels.shape[0]) for _, labels in data.test),
-        resumed_after_epoch=log.resumed_after_epoch,
+        resumed_after_epoch=resumed_after_epoch,
     )
     record_run(record)
+    print(_summary(record, profile))
+    return record
+
+
+def _summary(record: RunRecord, profile: Profile) -> str:
     low, high = record.test_interval
-    print(
-        f"Test accuracy of the best epoch ({record.best_epoch}): {record.test_accuracy:.3f} "
-        f"(95 % interval {low:.3f}–{high:.3f} on {record.test_reviews:,} reviews) "
+    trained = len(record.history["val_loss"])
+    stopped = (
+        f"; stopped after epoch {trained} of {profile.epochs}: val_loss had not improved for "
+        f"{profile.patience} epochs"
+        if trained < profile.epochs and profile.patience
+        else ""
+    )
+    return (
+        f"Test accuracy of the best epoch: {record.test_accuracy:.3f} "
+        f"(95 % interval {low:.3f}–{high:.3f} on {record.test_reviews:,} reviews), "
+        f"best epoch {record.best_epoch} of {trained}{stopped} "
         f"— {seconds_text(record.mean_seconds_per_epoch)} s per epoch on {record.device}"
     )
-    return record
 
 
 def _remove_backup(backup: Path) -> None:
@@ -133,20 +235,27 @@ def _remove_backup(backup: Path) -> None:
             return
 
 
-class EpochLog(keras.callbacks.Callback):
+class EpochLog(EpochTimer):
     """The metrics and wall-clock seconds of each epoch, kept in a JSON file as they come.
 
     When `BackupAndRestore` resumes a run at epoch k (it restores the weights and the
     optimizer), the first `on_epoch_begin(k)` puts back the rest of what the uninterrupted
     run had: the k epochs logged before the interruption; the random state of the layers
     (dropout), which the backup leaves out; the best validation loss, for `checkpoint`, so
-    that a worse epoch after the resume does not replace the best one; and k epochs of
-    iterators over `train`, so that its shuffling continues in the same order.
+    that a worse epoch after the resume does not replace the best one, and for
+    `early_stopping` its count of epochs without progress; and k epochs of iterators over
+    `train`, so that its shuffling continues in the same order.
     """
 
-    def __init__(self, path: Path, checkpoint: keras.callbacks.ModelCheckpoint, train: tf.data.Dataset):
+    def __init__(
+        self,
+        path: Path,
+        checkpoint: keras.callbacks.ModelCheckpoint,
+        train: tf.data.Dataset,
+        early_stopping: keras.callbacks.EarlyStopping | None = None,
+    ):
         super().__init__()
-        self.path, self.checkpoint, self.train = path, checkpoint, train
+        self.path, self.checkpoint, self.train, self.early_stopping = path, checkpoint, train, early_stopping
         self.epochs: list[dict] = []
         self.resumed_after_epoch = 0  # the epoch the backup restored, when it did
         self._first_epoch_begun = False
@@ -169,16 +278,18 @@ class EpochLog(keras.callbacks.Callback):
         if not self._first_epoch_begun:
             self._first_epoch_begun = True
             self.epochs = self._read()[:epoch]
+            self.seconds = [logged["seconds"] for logged in self.epochs]
             if epoch > 0:
                 self._resume(epoch)
                 self.resumed_after_epoch = epoch
-        self._start = time.perf_counter()
+        super().on_epoch_begin(epoch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
+        super().on_epoch_end(epoch, logs)
         self.epochs.append({
             "logs": {name: float(value) for name, value in (logs or {}).items()},
-            "seconds": time.perf_counter() - self._start,
-            "random_states": [v.numpy().tolist() for v in self._random_states()],
+            "seconds": self.seconds[-1],
+            "random_states": [ops.convert_to_numpy(v).tolist() for v in self._random_states()],
             "params": self.model.count_params(),
         })
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -190,12 +301,23 @@ class EpochLog(keras.callbacks.Callback):
         for variable, value in zip(self._random_states(), self.epochs[-1]["random_states"], strict=True):
             variable.assign(value)
         self.checkpoint.best = min(e["logs"][self.checkpoint.monitor] for e in self.epochs)
+        if self.early_stopping is not None:  # as its on_epoch_end left them (keras/src/callbacks/early_stopping.py)
+            monitored = [e["logs"][self.early_stopping.monitor] for e in self.epochs]
+            best = int(np.argmin(monitored))  # the first of equal values, as a strict improvement keeps
+            self.early_stopping.best, self.early_stopping.best_epoch = monitored[best], best
+            self.early_stopping.wait = len(monitored) - 1 - best
         steps = int(self.train.cardinality())
-        for _ in range(epoch):  # as Keras' epoch loop does (keras/src/trainers/epoch_iterator.py):
-            batches = iter(self.train)  # an iterator per epoch, read for the epoch's steps,
+        # Each iterator over `train` draws a new shuffling: open as many as Keras' epoch loop
+        # did (keras/src/trainers/epoch_iterator.py): an iterator per epoch, read for the epoch's
+        # steps, and on TensorFlow the next one opened as soon as the epoch's steps are done (on
+        # JAX that one is a generator over the dataset, which opens nothing until it is read).
+        opened_per_epoch = 2 if keras.backend.backend() == "tensorflow" else 1
+        for _ in range(epoch):
+            batches = iter(self.train)
             for _ in range(steps):
                 next(batches)
-            iter(self.train)  # and the next one opened as soon as the epoch's steps are done
+            for _ in range(opened_per_epoch - 1):
+                iter(self.train)
 
     def _random_states(self) -> list:
         """The model's variables that are no weights: the states of its seed generators."""

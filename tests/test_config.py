@@ -95,3 +95,8 @@ def test_anything_else_for_a_profile_says_what_to_pass(wrong):
         as_profile(wrong)
     with pytest.raises(TypeError, match="pass PROFILE.name"):
         profile_name(wrong)
+
+
+def test_custom_profile_can_switch_early_stopping_off():
+    assert get_profile("quick").patience == 3
+    assert custom_profile("quick", "quick-every-epoch", patience=None).patience is None

@@ -20,6 +20,11 @@ from keras import layers
 
 # The package re-exports a function named `rnn` over its module of the same name.
 tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
+# The rule and the check are TensorFlow's: on JAX, Keras' LSTM takes cuDNN only without a mask
+# (keras/src/backend/jax/rnn.py), so there is nothing of this to test there.
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="TensorFlow's cuDNN rule on masks; JAX has no such rule"
+)
 CUDNN_REFUSAL = "does not correspond to right-padded sequences, while using cuDNN"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import pytest
 
 from helpers import notebook_setup
@@ -36,6 +37,7 @@ def test_on_a_cpu_a_long_training_says_what_to_do(monkeypatch, capsys):
     notebook_setup.report_setup(PROFILES["quick"])
     shown = capsys.readouterr().out
     assert "Keras 3." in shown and "TensorFlow 2." in shown
+    assert f"(backend: {keras.backend.backend()})" in shown
     assert all(model.key in shown for model in COURSE_MODELS if model.cpu_seconds_per_step is not None)
 
 

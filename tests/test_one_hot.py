@@ -11,7 +11,6 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-from helpers import one_hot
 from helpers.config import PROFILES
 from helpers.text_data import CourseData
 from helpers.training import train_and_evaluate
@@ -61,9 +60,23 @@ def tiny_course_data() -> CourseData:
 
 
 def gradients(model: keras.Model, tokens: np.ndarray, labels: np.ndarray) -> list[np.ndarray]:
+    """The gradients of the loss with respect to the trainable weights, on the backend in use."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        def loss_of(trainable):
+            predictions, _ = model.stateless_call(trainable, [v.value for v in model.non_trainable_variables], tokens)
+            return keras.ops.mean(keras.losses.binary_crossentropy(labels, predictions))
+
+        grads = jax.grad(loss_of)([v.value for v in model.trainable_variables])
+        return [np.asarray(g) for g in grads]
     with tf.GradientTape() as tape:
-        loss = keras.losses.binary_crossentropy(labels, model(tokens, training=False))
+        loss = keras.ops.mean(keras.losses.binary_crossentropy(labels, model(tokens, training=False)))
     return [np.asarray(tf.convert_to_tensor(g)) for g in tape.gradient(loss, model.trainable_weights)]
+
+
+# What a refused id raises: in eager calls ValueError; in a compiled step the backend's runtime error.
+COMPILED_REFUSAL = tf.errors.InvalidArgumentError if keras.backend.backend() == "tensorflow" else Exception
 
 
 def test_lookup_model_has_the_literal_models_weights_in_order():
@@ -106,12 +119,30 @@ def test_lookup_model_survives_keras_save_and_load(tmp_path):
 
 
 @pytest.mark.parametrize("bad_id", [TOKENS, -1])
-def test_token_ids_outside_the_vocabulary_are_refused(bad_id):
+def test_token_ids_outside_the_vocabulary_are_refused_in_compiled_predict(bad_id):
     _, lookup = twins()
     tokens = token_batch()
     tokens[1, 2] = bad_id
-    with pytest.raises(tf.errors.InvalidArgumentError, match=rf"token id must be in \[0, {TOKENS}\)"):
+    with pytest.raises(COMPILED_REFUSAL, match=rf"token id must be in \[0, {TOKENS}\)"):
         lookup.predict(tokens, verbose=0)
+
+
+@pytest.mark.parametrize("bad_id", [TOKENS, -1])
+def test_token_ids_outside_the_vocabulary_are_refused_in_an_eager_call(bad_id):
+    _, lookup = twins()
+    tokens = token_batch()
+    tokens[1, 2] = bad_id
+    with pytest.raises(ValueError, match=rf"(?s)token id must be in \[0, {TOKENS}\).*got ids from"):
+        lookup(tokens)
+
+
+def test_token_ids_outside_the_vocabulary_are_refused_in_fit():
+    _, lookup = twins()
+    lookup.compile(optimizer="rmsprop", loss="binary_crossentropy")
+    tokens = token_batch()
+    tokens[0, 0] = TOKENS + 3
+    with pytest.raises(COMPILED_REFUSAL, match=rf"token id must be in \[0, {TOKENS}\)"):
+        lookup.fit(tokens, np.ones((6, 1)), epochs=1, verbose=0)
 
 
 def test_dropout_inside_the_layer_is_refused():
@@ -119,34 +150,19 @@ def test_dropout_inside_the_layer_is_refused():
         OneHotLSTM(8, num_tokens=TOKENS, dropout=0.2)
 
 
-def test_cudnn_path_gets_an_identity_input_kernel(monkeypatch):
-    """On a GPU the recurrence runs in cuDNN, which multiplies its input by a kernel: the layer
-    passes the identity, so the result is the literal model's. Checked on the CPU by standing in
-    for cuDNN with the same arithmetic (input @ kernel + h @ recurrent_kernel + bias)."""
-    calls = []
-
-    def cudnn_stand_in(inputs, h, c, mask, kernel, recurrent_kernel, bias, activation, recurrent_activation,
-                       return_sequences, go_backwards, unroll):
-        calls.append((go_backwards, np.asarray(kernel)))
-
-        def step(x, states):
-            z = keras.ops.matmul(x, kernel) + keras.ops.matmul(states[0], recurrent_kernel) + bias
-            i, f, g, o = keras.ops.split(z, 4, axis=-1)
-            c_next = recurrent_activation(f) * states[1] + recurrent_activation(i) * activation(g)
-            h_next = recurrent_activation(o) * activation(c_next)
-            return h_next, [h_next, c_next]
-
-        return one_hot.keras_backend.rnn(step, inputs, [h, c], go_backwards=go_backwards, mask=mask,
-                                         return_all_outputs=return_sequences)
-
-    literal, lookup = twins()
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_masked_steps_are_skipped_as_keras_lstm_skips_them(return_sequences):
+    """The one-hot model has no mask, but the layer takes one as LSTM does: padded steps
+    leave the states as they were."""
+    keras.utils.set_random_seed(0)
+    literal = layers.Bidirectional(layers.LSTM(8, return_sequences=return_sequences))
+    lookup = layers.Bidirectional(OneHotLSTM(8, num_tokens=TOKENS, return_sequences=return_sequences))
     tokens = token_batch()
-    expected = literal(tokens)
-    monkeypatch.setattr(one_hot.keras_backend, "lstm", cudnn_stand_in)
-    np.testing.assert_allclose(lookup(tokens), expected, atol=1e-5)
-    assert sorted(backwards for backwards, _ in calls) == [False, True]
-    for _, kernel in calls:
-        np.testing.assert_array_equal(kernel, np.eye(4 * 8))
+    mask = tokens != 0
+    expected = literal(keras.ops.one_hot(tokens, TOKENS), mask=mask)
+    lookup.build(tokens.shape)
+    lookup.set_weights(literal.get_weights())
+    np.testing.assert_allclose(lookup(tokens, mask=mask), expected, atol=1e-5)
 
 
 @pytest.mark.usefixtures("isolated_data_dir")

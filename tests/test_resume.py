@@ -31,7 +31,8 @@ raw = {split: load_reviews(reviews / split, 8, shuffle=split == "train") for spl
 vectorizer = make_vectorizer(raw["train"], sequence_length=12)
 sizes = {"train": 64, "val": 16, "test": 16}
 data = CourseData(
-    replace(PROFILES["smoke"], name="tiny", epochs=4), raw["train"], raw["val"], raw["test"], vectorizer,
+    replace(PROFILES["smoke"], name="tiny", epochs=int(os.environ.get("EPOCHS", 4)),
+            patience=int(os.environ["PATIENCE"]) if "PATIENCE" in os.environ else None), raw["train"], raw["val"], raw["test"], vectorizer,
     *(vectorize(raw[split], vectorizer, 8, sizes[split], shuffle=split == "train") for split in sizes),
 )
 
@@ -39,7 +40,7 @@ inputs = keras.Input(shape=(None,), dtype="int64")
 x = keras.layers.Embedding(100, 8)(inputs)
 x = keras.layers.Dropout(0.5)(keras.layers.GlobalAveragePooling1D()(x))
 model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
-model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+model.compile(optimizer=keras.optimizers.RMSprop(float(os.environ.get("LEARNING_RATE", 1e-3))), loss="binary_crossentropy", metrics=["accuracy"])
 
 kill_at = int(os.environ.get("KILL_AT_EPOCH", -1))
 
@@ -75,8 +76,12 @@ def write_reviews(folder: Path) -> Path:
     return folder
 
 
-def run_training(reviews: Path, data_dir: Path, kill_at_epoch: int | None = None) -> subprocess.CompletedProcess:
+def run_training(
+    reviews: Path, data_dir: Path, kill_at_epoch: int | None = None, **settings: str
+) -> subprocess.CompletedProcess:
+    """Train in a new process; `settings` (EPOCHS, PATIENCE, LEARNING_RATE) change the run."""
     env = os.environ | {"COURSE_DATA_DIR": str(data_dir), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
+    env |= settings
     if kill_at_epoch is not None:
         env["KILL_AT_EPOCH"] = str(kill_at_epoch)
     return subprocess.run(
@@ -109,3 +114,25 @@ def test_killed_run_resumes_and_ends_as_an_uninterrupted_run(tmp_path):
     assert resumed["weights"] == uninterrupted["weights"]
     assert resumed["test_accuracy"] == uninterrupted["test_accuracy"]
     assert not (tmp_path / "twice" / "backups").exists()
+
+
+def test_killed_run_with_early_stopping_resumes_and_stops_at_the_same_epoch(tmp_path):
+    # With this learning rate the validation loss soon stops improving, and a patience of 2
+    # ends the run early. The kill loses its last epoch, so the resumed run must know that the
+    # epoch before it was already one epoch without progress.
+    reviews = write_reviews(tmp_path / "reviews")
+    settings = {"EPOCHS": "12", "PATIENCE": "2", "LEARNING_RATE": "0.03"}
+    uninterrupted = result_of(run_training(reviews, tmp_path / "once", **settings))
+    last = uninterrupted["epochs"]
+    assert last < 12 and uninterrupted["best_epoch"] == last - 2
+
+    killed = run_training(reviews, tmp_path / "twice", kill_at_epoch=last - 1, **settings)
+    assert killed.returncode == -9, killed.stderr[-3000:]
+    resumed_process = run_training(reviews, tmp_path / "twice", **settings)
+    resumed = result_of(resumed_process)
+
+    assert resumed["resumed_after_epoch"] == last - 1
+    assert f"stopped after epoch {last} of 12: val_loss had not improved for 2 epochs" in resumed_process.stdout
+    assert resumed["history"] == uninterrupted["history"]
+    assert resumed["weights"] == uninterrupted["weights"]
+    assert resumed["test_accuracy"] == uninterrupted["test_accuracy"]

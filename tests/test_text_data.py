@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from conftest import build_imdb_archive
 
 from helpers.config import MAX_TOKENS, Profile
-from helpers.text_data import load_course_data, load_reviews, make_vectorizer, vectorize
+from helpers.text_data import CourseData, load_course_data, load_reviews, make_vectorizer, review_lengths, vectorize
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -86,3 +87,11 @@ def test_integer_batches_are_padded_and_know_their_length(reviews):
     tokens = np.concatenate([t.numpy() for t, _ in batches])
     assert tokens.shape == (4, 6)
     assert (tokens[:, -1] == 0).sum() >= 3  # short reviews end in padding
+
+
+def test_review_lengths_count_every_token_before_the_cut_also_unknown_words(reviews):
+    train = load_reviews(reviews, batch_size=4)
+    vectorizer = make_vectorizer(train, sequence_length=2)
+    data = CourseData(None, train, train, train, vectorizer, train, train, train)
+    texts = tf.data.Dataset.from_tensor_slices((["a wonderful film", "zebra dull", ""], [1, 0, 0])).batch(2)
+    assert review_lengths(data, texts).tolist() == [3, 2, 0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -22,7 +23,7 @@ from helpers.results import (
     results_table,
 )
 from helpers.text_data import CourseData
-from helpers.training import backup_dir, train_and_evaluate
+from helpers.training import EpochTimer, backup_dir, checkpoint_path, record_training, train_and_evaluate
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -144,26 +145,29 @@ def test_gap_summary_says_whether_the_gap_exceeds_the_noise():
     assert gap_summary(a_record("conv_stack", 0.79, 2000), masking).endswith("-0.010 ± 0.025, within the noise")
 
 
-def tiny_course_data() -> CourseData:
+def tiny_course_data(epochs: int = 3, patience: int | None = None, misleading_val: bool = False) -> CourseData:
+    """48 reviews of 12 tokens whose label shows in the ids; the first 16 are also the validation
+    and test sets. `misleading_val` flips the validation labels: the more the model learns,
+    the worse its validation loss."""
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 2, size=48)
     tokens = np.where(labels[:, None] == 1, rng.integers(2, 10, (48, 12)), rng.integers(10, 20, (48, 12)))
 
-    def batches(count: int) -> tf.data.Dataset:
-        return tf.data.Dataset.from_tensor_slices((tokens[:count], labels[:count])).batch(8)
+    def batches(count: int, flip: bool = False) -> tf.data.Dataset:
+        return tf.data.Dataset.from_tensor_slices((tokens[:count], labels[:count] ^ flip)).batch(8)
 
-    profile = replace(PROFILES["smoke"], name="tiny", epochs=3)
+    profile = replace(PROFILES["smoke"], name="tiny", epochs=epochs, patience=patience)
     raw = tf.data.Dataset.from_tensor_slices((["a review"], [0])).batch(1)
-    return CourseData(profile, raw, raw, raw, None, batches(48), batches(16), batches(16))
+    return CourseData(profile, raw, raw, raw, None, batches(48), batches(16, misleading_val), batches(16))
 
 
-def tiny_model() -> keras.Model:
+def tiny_model(learning_rate: float = 1e-3) -> keras.Model:
     keras.utils.set_random_seed(0)
     inputs = keras.Input(shape=(None,), dtype="int64")
     x = keras.layers.Embedding(20, 4)(inputs)
     outputs = keras.layers.Dense(1, activation="sigmoid")(keras.layers.GlobalAveragePooling1D()(x))
     model = keras.Model(inputs, outputs)
-    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate), loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
 
@@ -189,3 +193,59 @@ def test_a_backup_of_another_model_is_refused_saying_what_to_do():
     (folder / "epochs.json").write_text(json.dumps([logged]))
     with pytest.raises(ValueError, match=r"another model \(123 parameters; this one has 85\): delete that folder"):
         train_and_evaluate(tiny_model(), tiny_course_data(), "embeddings")
+
+
+def test_early_stopping_ends_training_once_val_loss_stops_improving_and_keeps_the_best_epoch(capsys):
+    data = tiny_course_data(epochs=10, patience=2, misleading_val=True)
+    record = train_and_evaluate(tiny_model(learning_rate=0.01), data, "embeddings")
+
+    assert np.all(np.diff(record.history["val_loss"]) > 0)  # worse after every epoch
+    assert (record.best_epoch, len(record.seconds_per_epoch)) == (1, 3)  # the best, then 2 without progress
+    best = keras.models.load_model(record.checkpoint)
+    assert best.evaluate(data.test, verbose=0)[1] == pytest.approx(record.test_accuracy)
+    out = capsys.readouterr().out
+    assert "best epoch 1 of 3; stopped after epoch 3 of 10: val_loss had not improved for 2 epochs" in out
+
+
+def test_without_patience_every_epoch_is_trained():
+    data = tiny_course_data(epochs=5, misleading_val=True)
+    record = train_and_evaluate(tiny_model(learning_rate=0.01), data, "embeddings")
+    assert record.best_epoch == 1
+    assert len(record.history["val_loss"]) == len(record.seconds_per_epoch) == 5
+
+
+def test_epoch_timer_times_every_epoch_with_its_validation():
+    class SlowValidation(keras.callbacks.Callback):
+        def on_test_end(self, logs=None):
+            time.sleep(0.2)
+
+    timer = EpochTimer()
+    data = tiny_course_data()
+    tiny_model().fit(data.train, validation_data=data.val, epochs=2, shuffle=False,
+                callbacks=[timer, SlowValidation()], verbose=0)
+    assert len(timer.seconds) == 2
+    assert all(seconds >= 0.2 for seconds in timer.seconds)
+
+
+def test_a_fit_written_by_hand_is_recorded_as_train_and_evaluate_records_it(capsys):
+    data = tiny_course_data(epochs=4)
+    checkpoint = checkpoint_path("tiny", "embeddings")
+    checkpoint.parent.mkdir(parents=True)
+    timer = EpochTimer()
+    model = tiny_model()
+    history = model.fit(
+        data.train, validation_data=data.val, epochs=4, shuffle=False, verbose=0,
+        callbacks=[keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True), timer],
+    )
+    best = keras.models.load_model(checkpoint)
+    test_loss, test_accuracy = best.evaluate(data.test, verbose=0)
+
+    record = record_training("embeddings", best, history, timer.seconds, test_loss, test_accuracy, data, checkpoint)
+
+    assert record.best_epoch == int(np.argmin(history.history["val_loss"])) + 1
+    assert record.history == history.history
+    assert len(record.seconds_per_epoch) == 4
+    assert (record.params_total, record.test_reviews, record.checkpoint) == (85, 16, str(checkpoint))
+    assert load_runs("tiny")["embeddings"] == record
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and f"best epoch {record.best_epoch} of 4 " in out[0] and "stopped" not in out[0]
