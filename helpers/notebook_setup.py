@@ -1,20 +1,23 @@
 """What the setup cell of every notebook reports: profile, versions, device, time estimates.
 
 Importing this module imports TensorFlow quietly (see `native_log`), so the setup cell
-imports it before `keras`. The estimates scale the CPU seconds per training step of the
-catalogue (batch 32, 600 tokens, 2-core CPU) to the profile.
+imports it before `keras`. The time estimates scale the seconds per epoch that the committed
+reference runs measured on a 2-core CPU (`data/reference/`) to the profile's data.
 """
 
 from __future__ import annotations
 
 import os
+from functools import cache
 
-from helpers.catalogue import COURSE_MODELS, course_model
-from helpers.config import Profile, as_profile
+from helpers.catalogue import COURSE_MODELS
+from helpers.config import PROFILES, Profile, as_profile
 from helpers.imdb import VAL_FRACTION
 from helpers.native_log import import_tensorflow_quietly
+from helpers.reference import Reference, load_reference
 
 tf = import_tensorflow_quietly()
+import keras  # noqa: E402  (after TensorFlow, quietly)
 
 OFFICIAL_TRAIN_REVIEWS = 25_000  # the archive's train split, before validation is taken from it
 
@@ -33,17 +36,19 @@ def has_gpu() -> bool:
 
 
 def estimate_cpu_seconds(profile: Profile | str, model_key: str) -> float | None:
-    """Rough seconds to train a model under `profile` on a 2-core CPU (training and
-    validation steps); None for a model whose step time is not measured."""
+    """Rough seconds to train a model for all the epochs of `profile` on a 2-core CPU (fewer
+    when early stopping ends it sooner); None for a model no reference run measured.
+
+    The seconds per epoch of the committed reference run closest in sequence length (quick or
+    full) are scaled by the profile's number of reviews and sequence length.
+    """
     profile = as_profile(profile)
-    per_step_full = course_model(model_key).cpu_seconds_per_step
-    if per_step_full is None:
+    basis = min(("quick", "full"), key=lambda name: abs(PROFILES[name].sequence_length - profile.sequence_length))
+    measured = _reference_seconds(basis).get(model_key)
+    if measured is None:
         return None
-    train = 2 * profile.train_per_class if profile.train_per_class else OFFICIAL_TRAIN_REVIEWS * (1 - VAL_FRACTION)
-    val = 2 * profile.val_per_class if profile.val_per_class else OFFICIAL_TRAIN_REVIEWS * VAL_FRACTION
-    steps = -(-train // profile.batch_size) + -(-val // profile.batch_size) / 3
-    per_step = per_step_full * profile.sequence_length / 600 * profile.batch_size / 32
-    return profile.epochs * steps * per_step
+    scale = _reviews(profile) / _reviews(PROFILES[basis]) * profile.sequence_length / PROFILES[basis].sequence_length
+    return profile.epochs * measured * scale
 
 
 def report_setup(profile: Profile | str) -> None:
@@ -51,10 +56,6 @@ def report_setup(profile: Profile | str) -> None:
     TensorFlow, and the device; on a CPU, the estimated training times. Turns on TensorFlow's op
     determinism."""
     profile = as_profile(profile)
-    import keras
-
-    from helpers.training import enable_determinism
-
     # Every op deterministic from the setup cell on, not only in `train_and_evaluate`: work done
     # before a training (notebook 2 times a few steps) must not make a re-run differ.
     enable_determinism()
@@ -64,7 +65,14 @@ def report_setup(profile: Profile | str) -> None:
     if not has_gpu():
         estimates = [(m.key, estimate_cpu_seconds(profile, m.key)) for m in COURSE_MODELS]
         shown = ", ".join(f"{key} {_duration(seconds)}" for key, seconds in estimates if seconds is not None)
-        print(f"No GPU: estimated training time on a 2-core CPU: {shown}")
+        print(f"No GPU: training times on a 2-core CPU with TensorFlow, at most: {shown}")
+
+
+def enable_determinism() -> None:
+    """Make a re-run with the same seed repeat its results on the same machine: TensorFlow's
+    op determinism on that backend; nothing to do on the others (JAX repeats itself on a CPU)."""
+    if keras.backend.backend() == "tensorflow":
+        tf.config.experimental.enable_op_determinism()
 
 
 def warn_if_slow(profile: Profile | str, model_key: str, limit_seconds: float = 1800) -> None:
@@ -78,13 +86,30 @@ def warn_if_slow(profile: Profile | str, model_key: str, limit_seconds: float = 
     if seconds is None:
         return
     if seconds < limit_seconds:
-        print(f"Estimated training time on a 2-core CPU: {_duration(seconds)}.")
+        print(f"Estimated training time on a 2-core CPU: {_duration(seconds)} at most.")
         return
     print(
         f"No GPU found: training this model under the '{profile.name}' profile takes about "
         f"{_duration(seconds)} on a 2-core CPU. Use a GPU (Colab: Runtime > Change runtime type), "
         "or pick the 'quick' profile in the setup cell."
     )
+
+
+@cache
+def _reference_seconds(profile_name: str) -> dict[str, float]:
+    """Seconds per epoch of each model in the reference run of `profile_name` (empty if none)."""
+    try:
+        reference: Reference = load_reference(profile_name)
+    except (FileNotFoundError, ValueError):
+        return {}
+    return {key: float(model["seconds_per_epoch"]) for key, model in reference.models.items() if "seconds_per_epoch" in model}
+
+
+def _reviews(profile: Profile) -> int:
+    """Training and validation reviews of one epoch under `profile`."""
+    train = 2 * profile.train_per_class if profile.train_per_class else OFFICIAL_TRAIN_REVIEWS * (1 - VAL_FRACTION)
+    val = 2 * profile.val_per_class if profile.val_per_class else OFFICIAL_TRAIN_REVIEWS * VAL_FRACTION
+    return int(train + val)
 
 
 def _duration(seconds: float) -> str:

@@ -24,8 +24,8 @@ from keras import ops
 
 from helpers.config import SEED, Profile, data_dir
 from helpers.native_log import native_stderr_silenced
-from helpers.results import RunRecord, record_run, seconds_text
-from helpers.notebook_setup import describe_device
+from helpers.results import RunRecord, correct_bits, record_run, seconds_text
+from helpers.notebook_setup import describe_device, enable_determinism
 from helpers.storage import write_atomically
 from helpers.text_data import CourseData
 
@@ -108,7 +108,7 @@ def train_and_evaluate(
     history.epoch = list(range(len(log.epochs)))
     history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
     return _record_training(
-        model_key, model, history, log.seconds, test_loss, test_accuracy, data, checkpoint, notes,
+        model_key, best, history, log.seconds, test_loss, test_accuracy, data, checkpoint, notes,
         resumed_after_epoch=log.resumed_after_epoch,
     )
 
@@ -127,7 +127,8 @@ def record_training(
     """Record a training run fitted by hand (`model.fit` with your own callbacks) as
     `train_and_evaluate` records its own, and print its one-line summary.
 
-    `model` gives the parameter counts; `history` (what `fit` returned) the metrics of each
+    `model` (the best epoch, as loaded back) gives the parameter counts and, predicting the test
+    reviews once more, which of them it gets right; `history` (what `fit` returned) the metrics of each
     epoch and the best one (lowest `val_loss`); `seconds_per_epoch` comes from an
     `EpochTimer`; `test_loss` and `test_accuracy` are the best epoch's on `data.test`. The
     record is written to `data/results/<profile>.json` and returned. Raises KeyError if the
@@ -162,15 +163,6 @@ def early_stopping(profile: Profile) -> keras.callbacks.EarlyStopping | None:
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=profile.patience)
 
 
-def enable_determinism() -> None:
-    """Make a re-run with the same seed repeat its results on the same machine: TensorFlow's
-    op determinism on that backend; nothing to do on the others (JAX repeats itself on a CPU)."""
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.experimental.enable_op_determinism()
-
-
 def _record_training(
     model_key: str,
     model: keras.Model,
@@ -184,6 +176,7 @@ def _record_training(
     resumed_after_epoch: int = 0,
 ) -> RunRecord:
     profile = data.profile
+    correct = _test_correctness(model, data)
     metrics = {name: [float(value) for value in values] for name, values in history.history.items()}
     record = RunRecord(
         model=model_key,
@@ -199,12 +192,22 @@ def _record_training(
         recorded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         checkpoint=str(checkpoint),
         notes={**(notes or {}), "seed": str(SEED)},
-        test_reviews=sum(int(labels.shape[0]) for _, labels in data.test),
+        test_reviews=len(correct),
         resumed_after_epoch=resumed_after_epoch,
+        test_correct=correct_bits(correct),
     )
     record_run(record)
     print(_summary(record, profile))
     return record
+
+
+def _test_correctness(model: keras.Model, data: CourseData) -> np.ndarray:
+    """Which test reviews `model` gets right (probability above 0.5 for a positive review), in
+    the order of `data.test`, for the review-by-review comparison of two models."""
+    with native_stderr_silenced():
+        probabilities = model.predict(data.test, verbose=0)[:, 0]
+    labels = np.concatenate([np.asarray(labels) for _, labels in data.test])
+    return (probabilities > 0.5) == (labels == 1)
 
 
 def _summary(record: RunRecord, profile: Profile) -> str:

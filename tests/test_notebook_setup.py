@@ -8,15 +8,15 @@ import pytest
 from helpers import notebook_setup
 from helpers.catalogue import COURSE_MODELS, course_model
 from helpers.config import PROFILES
+from helpers.reference import load_reference
 
 
-def test_estimates_scale_the_catalogue_step_times_to_the_profile():
-    per_step = course_model("masking").cpu_seconds_per_step  # at batch 32 × 600 tokens
-    # Training steps, and validation steps at a third of the cost of a training step.
-    full = 10 * (625 + 157 / 3) * per_step  # 20,000 and 5,000 reviews
-    quick = 6 * (157 + 32 / 3) * per_step * 200 / 600  # 5,000 and 1,000 reviews, 200 tokens
-    assert notebook_setup.estimate_cpu_seconds(PROFILES["full"], "masking") == pytest.approx(full)
-    assert notebook_setup.estimate_cpu_seconds(PROFILES["quick"], "masking") == pytest.approx(quick)
+def test_estimates_scale_the_reference_runs_seconds_per_epoch_to_the_profile():
+    quick, full = (load_reference(name).models["masking"]["seconds_per_epoch"] for name in ("quick", "full"))
+    assert notebook_setup.estimate_cpu_seconds(PROFILES["full"], "masking") == pytest.approx(10 * full)
+    assert notebook_setup.estimate_cpu_seconds(PROFILES["quick"], "masking") == pytest.approx(6 * quick)
+    # smoke: 300 reviews of 100 tokens for 2 epochs, scaled from quick's 6,000 reviews of 200 tokens
+    assert notebook_setup.estimate_cpu_seconds(PROFILES["smoke"], "masking") == pytest.approx(2 * quick * 300 / 6000 * 100 / 200)
 
 
 def test_on_a_gpu_no_cpu_estimate_is_given(monkeypatch, capsys):
@@ -38,7 +38,7 @@ def test_on_a_cpu_a_long_training_says_what_to_do(monkeypatch, capsys):
     shown = capsys.readouterr().out
     assert "Keras 3." in shown and "TensorFlow 2." in shown
     assert f"(backend: {keras.backend.backend()})" in shown
-    assert all(model.key in shown for model in COURSE_MODELS if model.cpu_seconds_per_step is not None)
+    assert all(model.key in shown for model in COURSE_MODELS)
 
 
 def test_unknown_model_key_lists_the_known_ones():
