@@ -36,4 +36,7 @@ def import_tensorflow_quietly() -> ModuleType:
         import tensorflow
 
         tensorflow.config.list_physical_devices("GPU")
+    # Python-side warnings such as "5 out of the last 10 calls … triggered tf.function retracing",
+    # which a notebook that predicts with several models in a row sets off: benign there.
+    tensorflow.get_logger().setLevel("ERROR")
     return tensorflow

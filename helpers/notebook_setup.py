@@ -113,6 +113,8 @@ def _reviews(profile: Profile) -> int:
 
 
 def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return "<1 s"
     if seconds < 90:
         return f"≈{seconds:.0f} s"
     if seconds < 5400:
