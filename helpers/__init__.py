@@ -8,7 +8,8 @@ What the notebooks import, each module with one job:
 - `text_data`: datasets and `TextVectorization`; `bag_of_words`: multi-hot datasets;
 - `glove`, `neighbours`: GloVe vectors, the embedding matrix, nearest words;
 - `one_hot`, `builders`: the one-hot LSTM layer, and the models of notebooks 06 and 07;
-- `training`, `results`, `reference`: fitting and testing, the record of runs, reference runs;
+- `training`, `epoch_log`, `results`, `reference`: fitting and testing, resuming a killed training,
+  the record of runs, reference runs;
 - `explain`: which words decided a prediction, by occlusion; `diagrams`: figures that explain
   an idea (a lookup, a mask, a receptive field);
 - `plots`: the figures of results; `notebook_setup`: the setup cell's report (`native_log` keeps

@@ -3,30 +3,26 @@
 The model itself is built in the notebook; `train_and_evaluate` does the rest the same way
 for every model, so their results can be compared in the results notebook. A notebook that
 writes the fit by hand (the textbook's listing) records its run with `EpochTimer` and
-`record_training`. Training backs
-itself up after every epoch (`keras.callbacks.BackupAndRestore`, under `data/backups/`): a
-run that is killed (a closed laptop, a Colab disconnect) resumes from its last finished
-epoch when the notebook is run again, and ends as the uninterrupted run would have.
+`record_training`. `train_and_evaluate` backs the training up after every epoch
+(`keras.callbacks.BackupAndRestore` and the `epoch_log`, under `data/backups/`): a run that
+is killed (a closed laptop, a Colab disconnect) resumes from its last finished epoch when the
+notebook is run again, and ends as the uninterrupted run would have.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf  # for the type of the datasets only: the models run on any Keras backend
-from keras import ops
 
 from helpers.config import SEED, Profile, data_dir
+from helpers.epoch_log import EpochLog, remove_backup
 from helpers.native_log import native_stderr_silenced
 from helpers.results import RunRecord, correct_bits, record_run, seconds_text
 from helpers.notebook_setup import describe_device, enable_determinism
-from helpers.storage import write_atomically
 from helpers.text_data import CourseData
 
 
@@ -103,7 +99,7 @@ def train_and_evaluate(
             save_as.compile_from_config(model.get_compile_config())  # a fresh optimizer, as after loading
             save_as.set_weights(best.get_weights())
             save_as.save(checkpoint)
-    _remove_backup(backup)
+    remove_backup(backup)
     history = keras.callbacks.History()  # every epoch's, also those before a resume
     history.epoch = list(range(len(log.epochs)))
     history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
@@ -225,107 +221,3 @@ def _summary(record: RunRecord, profile: Profile) -> str:
         f"best epoch {record.best_epoch} of {trained}{stopped} "
         f"— {seconds_text(record.mean_seconds_per_epoch)} s per epoch on {record.device}"
     )
-
-
-def _remove_backup(backup: Path) -> None:
-    """Remove a finished run's backup (BackupAndRestore's files, the epoch log) and the
-    folders above it that it leaves empty."""
-    shutil.rmtree(backup, ignore_errors=True)
-    for folder in (backup.parent, backup.parent.parent):
-        try:
-            folder.rmdir()
-        except OSError:  # not empty: another run's backup is there
-            return
-
-
-class EpochLog(EpochTimer):
-    """The metrics and wall-clock seconds of each epoch, kept in a JSON file as they come.
-
-    When `BackupAndRestore` resumes a run at epoch k (it restores the weights and the
-    optimizer), the first `on_epoch_begin(k)` puts back the rest of what the uninterrupted
-    run had: the k epochs logged before the interruption; the random state of the layers
-    (dropout), which the backup leaves out; the best validation loss, for `checkpoint`, so
-    that a worse epoch after the resume does not replace the best one, and for
-    `early_stopping` its count of epochs without progress; and k epochs of iterators over
-    `train`, so that its shuffling continues in the same order.
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        checkpoint: keras.callbacks.ModelCheckpoint,
-        train: tf.data.Dataset,
-        early_stopping: keras.callbacks.EarlyStopping | None = None,
-    ):
-        super().__init__()
-        self.path, self.checkpoint, self.train, self.early_stopping = path, checkpoint, train, early_stopping
-        self.epochs: list[dict] = []
-        self.resumed_after_epoch = 0  # the epoch the backup restored, when it did
-        self._first_epoch_begun = False
-
-    @property
-    def metric_names(self) -> list[str]:
-        return list(self.epochs[0]["logs"]) if self.epochs else []
-
-    def on_train_begin(self, logs=None):
-        self._first_epoch_begun = False
-        logged = self._read()
-        if logged and logged[0]["params"] != self.model.count_params():
-            raise ValueError(
-                f"the unfinished training backed up in {self.path.parent} is of another model "
-                f"({logged[0]['params']:,} parameters; this one has {self.model.count_params():,}): "
-                "delete that folder to start afresh"
-            )
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if not self._first_epoch_begun:
-            self._first_epoch_begun = True
-            self.epochs = self._read()[:epoch]
-            self.seconds = [logged["seconds"] for logged in self.epochs]
-            if epoch > 0:
-                self._resume(epoch)
-                self.resumed_after_epoch = epoch
-        super().on_epoch_begin(epoch, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        super().on_epoch_end(epoch, logs)
-        self.epochs.append({
-            "logs": {name: float(value) for name, value in (logs or {}).items()},
-            "seconds": self.seconds[-1],
-            "random_states": [ops.convert_to_numpy(v).tolist() for v in self._random_states()],
-            "params": self.model.count_params(),
-        })
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, json.dumps(self.epochs))
-
-    def _resume(self, epoch: int) -> None:
-        print(f"Resuming after epoch {epoch}, from the backup in {self.path.parent} "
-              "(delete that folder to start afresh).")
-        for variable, value in zip(self._random_states(), self.epochs[-1]["random_states"], strict=True):
-            variable.assign(value)
-        self.checkpoint.best = min(e["logs"][self.checkpoint.monitor] for e in self.epochs)
-        if self.early_stopping is not None:  # as its on_epoch_end left them (keras/src/callbacks/early_stopping.py)
-            monitored = [e["logs"][self.early_stopping.monitor] for e in self.epochs]
-            best = int(np.argmin(monitored))  # the first of equal values, as a strict improvement keeps
-            self.early_stopping.best, self.early_stopping.best_epoch = monitored[best], best
-            self.early_stopping.wait = len(monitored) - 1 - best
-        steps = int(self.train.cardinality())
-        # Each iterator over `train` draws a new shuffling: open as many as Keras' epoch loop
-        # did (keras/src/trainers/epoch_iterator.py): an iterator per epoch, read for the epoch's
-        # steps, and on TensorFlow the next one opened as soon as the epoch's steps are done (on
-        # JAX that one is a generator over the dataset, which opens nothing until it is read).
-        opened_per_epoch = 2 if keras.backend.backend() == "tensorflow" else 1
-        for _ in range(epoch):
-            batches = iter(self.train)
-            for _ in range(steps):
-                next(batches)
-            for _ in range(opened_per_epoch - 1):
-                iter(self.train)
-
-    def _random_states(self) -> list:
-        """The model's variables that are no weights: the states of its seed generators."""
-        weights = {id(w) for w in self.model.weights}
-        return [v for v in self.model.variables if id(v) not in weights]
-
-    def _read(self) -> list[dict]:
-        return json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else []
