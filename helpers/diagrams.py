@@ -17,8 +17,11 @@ from helpers.builders import receptive_field
 BLUE, RED, GREY, PALE, GREEN = "#7a9cc6", "#c0392b", "#bbbbbb", "#eeeeee", "#5a9e6f"
 
 
-def draw_one_hot_lookup(kernel: np.ndarray, word_index: int, words: list[str] | None = None) -> plt.Figure:
-    """One-hot row × kernel = the kernel's row `word_index`, drawn as coloured cells.
+def draw_one_hot_lookup(
+    kernel: np.ndarray, word_index: int, words: list[str] | None = None, matrix: str = "kernel"
+) -> plt.Figure:
+    """One-hot row × kernel = the kernel's row `word_index`, drawn as coloured cells; `matrix`
+    names the matrix in the labels (an LSTM's "kernel", or an "embedding table").
 
     Rows are labelled with `words` (or their index). Raises ValueError if `kernel` is not a
     matrix of at most 20 × 12, `word_index` is not one of its rows, or `words` does not name each row.
@@ -63,11 +66,11 @@ def draw_one_hot_lookup(kernel: np.ndarray, word_index: int, words: list[str] | 
     _arrow(axes, (matrix_x + units + 0.15, row_y + 0.4), (right - 0.15, row_y + 0.4), colour=RED)
     name = f'"{words[word_index]}"' if words else f"word {word_index}"
     axes.text(left + vocabulary / 2, -0.6, f"one-hot vector of {name}\n(1 × {vocabulary})", ha="center", va="top")
-    axes.text(matrix_x + units / 2, -0.6, f"kernel ({vocabulary} × {units})", ha="center", va="top")
-    axes.text(right + units / 2, -0.6, f"product (1 × {units}):\nrow {word_index} of the kernel",
+    axes.text(matrix_x + units / 2, -0.6, f"{matrix} ({vocabulary} × {units})", ha="center", va="top")
+    axes.text(right + units / 2, -0.6, f"product (1 × {units}):\nrow {word_index} of the {matrix}",
               ha="center", va="top", color=RED)
     axes.set(xlim=(-0.5, right + units + 0.5), ylim=(-2, max(vocabulary, row_y + 3) + 0.3), aspect="equal")
-    axes.set_title("Multiplying by a one-hot vector looks up one row of the kernel")
+    axes.set_title(f"Multiplying by a one-hot vector looks up one row of the {matrix}")
     return _finish(figure, axes)
 
 

@@ -166,3 +166,10 @@ def test_receptive_field_refuses_sizes_below_one(arguments):
 def test_bidirectional_reading_refuses_a_review_too_long_to_draw():
     with pytest.raises(ValueError, match="at most 12 words"):
         draw_bidirectional_reading(["word"] * 13)
+
+
+def test_one_hot_lookup_names_the_matrix_it_is_given():
+    figure = draw_one_hot_lookup(np.eye(4), 1, matrix="embedding table")
+    shown = texts(figure)
+    assert "embedding table (4 × 4)" in shown and any("row 1 of the embedding table" in text for text in shown)
+    assert figure.axes[0].get_title().endswith("one row of the embedding table")
