@@ -8,8 +8,8 @@ that notebook 2 trains (`one_hot`), learned embeddings, masking, frozen GloVe an
 separable conv stack (`conv_stack`). Each is trained on a few batches of the profile's data,
 cut to each length, after two warm-up steps; all in one run, so that the ratios compare like
 with like. It runs on the Keras backend in use (`KERAS_BACKEND`): run it once per backend,
-back to back, to compare them. These are the figures behind the CPU estimates in
-`helpers/notebook_setup.py`.
+back to back, to compare them. (The setup cell's CPU estimates come from the reference runs'
+seconds per epoch instead: see `helpers/notebook_setup.py`.)
 """
 
 from __future__ import annotations
