@@ -103,35 +103,9 @@ def train_and_evaluate(
     history = keras.callbacks.History()  # every epoch's, also those before a resume
     history.epoch = list(range(len(log.epochs)))
     history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
-    return _record_training(
+    return record_training(
         model_key, best, history, log.seconds, test_loss, test_accuracy, data, checkpoint, notes,
         resumed_after_epoch=log.resumed_after_epoch,
-    )
-
-
-def record_training(
-    model_key: str,
-    model: keras.Model,
-    history: keras.callbacks.History,
-    seconds_per_epoch: list[float],
-    test_loss: float,
-    test_accuracy: float,
-    data: CourseData,
-    checkpoint: Path,
-    notes: dict[str, str] | None = None,
-) -> RunRecord:
-    """Record a training run fitted by hand (`model.fit` with your own callbacks) as
-    `train_and_evaluate` records its own, and print its one-line summary.
-
-    `model` (the best epoch, as loaded back) gives the parameter counts and, predicting the test
-    reviews once more, which of them it gets right; `history` (what `fit` returned) the metrics of each
-    epoch and the best one (lowest `val_loss`); `seconds_per_epoch` comes from an
-    `EpochTimer`; `test_loss` and `test_accuracy` are the best epoch's on `data.test`. The
-    record is written to `data/results/<profile>.json` and returned. Raises KeyError if the
-    history has no `val_loss` (fit without `validation_data`).
-    """
-    return _record_training(
-        model_key, model, history, seconds_per_epoch, test_loss, test_accuracy, data, checkpoint, notes
     )
 
 
@@ -159,7 +133,7 @@ def early_stopping(profile: Profile) -> keras.callbacks.EarlyStopping | None:
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=profile.patience)
 
 
-def _record_training(
+def record_training(
     model_key: str,
     model: keras.Model,
     history: keras.callbacks.History,
@@ -169,8 +143,20 @@ def _record_training(
     data: CourseData,
     checkpoint: Path,
     notes: dict[str, str] | None = None,
+    *,
     resumed_after_epoch: int = 0,
 ) -> RunRecord:
+    """Record a training run fitted by hand (`model.fit` with your own callbacks) as
+    `train_and_evaluate` records its own, and print its one-line summary.
+
+    `model` (the best epoch, as loaded back) gives the parameter counts and, predicting the test
+    reviews once more, which of them it gets right; `history` (what `fit` returned) the metrics of
+    each epoch and the best one (lowest `val_loss`); `seconds_per_epoch` comes from an
+    `EpochTimer`; `test_loss` and `test_accuracy` are the best epoch's on `data.test`;
+    `resumed_after_epoch` is set by `train_and_evaluate` for a training resumed from its backup.
+    The record is written to `data/results/<profile>.json` and returned. Raises KeyError if the
+    history has no `val_loss` (fit without `validation_data`).
+    """
     profile = data.profile
     correct = _test_correctness(model, data)
     metrics = {name: [float(value) for value in values] for name, values in history.history.items()}
