@@ -23,16 +23,28 @@ OFFICIAL_TRAIN_REVIEWS = 25_000  # the archive's train split, before validation 
 
 
 def describe_device() -> str:
-    """'GPU (name)' for the first GPU TensorFlow sees, else 'CPU (n cores)'."""
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name)
-        return f"GPU ({name})"
-    return f"CPU ({os.cpu_count()} cores)"
+    """'GPU (name)' for the first GPU the Keras backend trains on, else 'CPU (n cores)'.
+
+    On JAX that is JAX's first device; on TensorFlow, the first GPU TensorFlow sees.
+    """
+    name = _gpu_name()
+    return f"GPU ({name})" if name else f"CPU ({os.cpu_count()} cores)"
 
 
 def has_gpu() -> bool:
-    return bool(tf.config.list_physical_devices("GPU"))
+    return _gpu_name() is not None
+
+
+def _gpu_name() -> str | None:
+    if keras.backend.backend() == "jax":
+        import jax
+
+        device = jax.devices()[0]
+        return device.device_kind if device.platform == "gpu" else None
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return None
+    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name)
 
 
 def estimate_cpu_seconds(profile: Profile | str, model_key: str) -> float | None:

@@ -54,3 +54,16 @@ def test_the_setup_functions_take_a_profile_by_its_name_too(monkeypatch, capsys)
     assert capsys.readouterr().out.startswith("Profile: quick (")
     with pytest.raises(TypeError, match="or a profile's name"):
         notebook_setup.warn_if_slow(6, "masking")
+
+
+def test_the_device_is_the_one_the_keras_backend_trains_on(monkeypatch):
+    """On JAX the report asks JAX, which may see a GPU that TensorFlow (the data pipeline's) does not."""
+    if keras.backend.backend() != "jax":
+        monkeypatch.setattr(notebook_setup.tf.config, "list_physical_devices", lambda kind: [])
+        assert notebook_setup.describe_device().startswith("CPU (") and not notebook_setup.has_gpu()
+        return
+    import jax
+
+    gpu = type("Device", (), {"platform": "gpu", "device_kind": "NVIDIA H200"})()
+    monkeypatch.setattr(jax, "devices", lambda: [gpu])
+    assert notebook_setup.describe_device() == "GPU (NVIDIA H200)" and notebook_setup.has_gpu()
