@@ -119,21 +119,20 @@ def test_lookup_model_survives_keras_save_and_load(tmp_path):
 
 
 @pytest.mark.parametrize("bad_id", [TOKENS, -1])
-def test_token_ids_outside_the_vocabulary_are_refused_in_compiled_predict(bad_id):
+@pytest.mark.parametrize(
+    ("call", "refusal", "message"),
+    [
+        (lambda model, tokens: model.predict(tokens, verbose=0), COMPILED_REFUSAL, rf"token id must be in \[0, {TOKENS}\)"),
+        (lambda model, tokens: model(tokens), ValueError, rf"(?s)token id must be in \[0, {TOKENS}\).*got ids from"),
+    ],
+    ids=["compiled predict", "eager call"],
+)
+def test_token_ids_outside_the_vocabulary_are_refused(bad_id, call, refusal, message):
     _, lookup = twins()
     tokens = token_batch()
     tokens[1, 2] = bad_id
-    with pytest.raises(COMPILED_REFUSAL, match=rf"token id must be in \[0, {TOKENS}\)"):
-        lookup.predict(tokens, verbose=0)
-
-
-@pytest.mark.parametrize("bad_id", [TOKENS, -1])
-def test_token_ids_outside_the_vocabulary_are_refused_in_an_eager_call(bad_id):
-    _, lookup = twins()
-    tokens = token_batch()
-    tokens[1, 2] = bad_id
-    with pytest.raises(ValueError, match=rf"(?s)token id must be in \[0, {TOKENS}\).*got ids from"):
-        lookup(tokens)
+    with pytest.raises(refusal, match=message):
+        call(lookup, tokens)
 
 
 def test_token_ids_outside_the_vocabulary_are_refused_in_fit():

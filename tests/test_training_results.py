@@ -57,7 +57,7 @@ def test_unreadable_results_file_is_kept_aside_with_a_message_and_the_new_record
     assert list(load_runs("smoke")) == ["masking"]
     (aside,) = path.parent.glob("smoke.unreadable-*.json")
     assert aside.read_text() == '{"embeddings": {"model": "embed'
-    assert f"smoke.json cannot be read (Unterminated string" in capsys.readouterr().out
+    assert "smoke.json cannot be read (Unterminated string" in capsys.readouterr().out
 
 
 def test_reading_an_unreadable_results_file_keeps_it_aside_too(capsys):
