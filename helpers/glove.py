@@ -9,8 +9,7 @@ Two sources hold the same vectors:
 
 $GLOVE_SOURCE picks one: unset tries the official zip and falls back to the wheel when it
 cannot be fetched; `offline` uses the wheel; a URL or a path uses that zip (checksum in
-$GLOVE_SHA256 or a `.sha256` file beside it). Parsed text files are cached under
-`data/glove/`, so the second load takes a fraction of a second.
+$GLOVE_SHA256 or a `.sha256` file beside it).
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from helpers.config import MAX_TOKENS, data_dir
-from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
-from helpers.storage import atomic_path, data_lock, read_manifest, write_atomically, write_manifest
+from helpers.fetch import FetchFailed, Source, fetch, source_from_env
+from helpers.storage import data_lock
 
 # The official archive: 862,182,613 bytes, with glove.6B.{50,100,200,300}d.txt.
 GLOVE_SOURCE = Source(
@@ -83,37 +82,26 @@ def load_glove(dim: int = 100) -> GloveVectors:
     choice = os.environ.get(SOURCE_VAR, "").strip()
     if choice.lower() == OFFLINE:
         return load_offline_glove()
-    source = source_from_env(GLOVE_SOURCE, SOURCE_VAR, SHA256_VAR)
-    with data_lock("glove"):
-        cached = _read_cache(_cache_path(source.sha256, dim))
-        if cached is not None:
-            return cached
-        try:
-            archive = fetch(source)
-        except FetchFailed as error:
-            if choice:
-                raise
-            print(f"{error}\nFalling back to the offline 50-dimension vectors ({OFFLINE_PACKAGE}).")
-            return load_offline_glove()
-        return read_glove_zip(archive, dim, cache_key=source.sha256)
+    try:
+        with data_lock("glove"):  # one download at a time
+            archive = fetch(source_from_env(GLOVE_SOURCE, SOURCE_VAR, SHA256_VAR))
+    except FetchFailed as error:
+        if choice:
+            raise
+        print(f"{error}\nFalling back to the offline 50-dimension vectors ({OFFLINE_PACKAGE}).")
+        return load_offline_glove()
+    return read_glove_zip(archive, dim)
 
 
-def read_glove_zip(archive: Path, dim: int, cache_key: str | None = None) -> GloveVectors:
-    """Parse `glove.6B.<dim>d.txt` from a zip; with `cache_key`, cache the result under data/.
-
-    Raises KeyError naming the members when the zip has no such file, ValueError for a
-    malformed line.
-    """
+def read_glove_zip(archive: Path, dim: int) -> GloveVectors:
+    """Parse `glove.6B.<dim>d.txt` from a zip. Raises KeyError naming the members when the
+    zip has no such file, ValueError for a malformed line."""
     member = f"glove.6B.{dim}d.txt"
     with zipfile.ZipFile(archive) as bundle:
         if member not in bundle.namelist():
             raise KeyError(f"{archive.name} has no {member}; it holds {', '.join(bundle.namelist())}")
         words, vectors = parse_glove(bundle.read(member), member)
-    glove = GloveVectors(words, vectors, origin=f"{member} from {archive.name}")
-    if cache_key is not None:
-        with data_lock("glove"):
-            _write_cache(_cache_path(cache_key, dim), glove)
-    return glove
+    return GloveVectors(words, vectors, origin=f"{member} from {archive.name}")
 
 
 def parse_glove(text: bytes, name: str = "GloVe file") -> tuple[list[str], np.ndarray]:
@@ -212,46 +200,3 @@ def _first_malformed_line(lines: list[bytes], dim: int, name: str) -> str:
             shown = line[:60].decode("utf-8", "replace")
             return f"{name}, line {number}: {problem} ({shown!r})"
     return f"{name}: no word vectors found"
-
-
-def _cache_path(sha256: str, dim: int) -> Path:
-    return data_dir() / "glove" / f"glove.6B.{dim}d-{sha256[:12]}"
-
-
-def _write_cache(path: Path, glove: GloveVectors) -> None:
-    """Write the word list and the vectors, then (last) a manifest that ties them together."""
-    words, vectors = _with_suffix(path, ".words.txt"), _with_suffix(path, ".npy")
-    write_atomically(words, "\n".join(glove.words))
-    with atomic_path(vectors) as temporary, open(temporary, "wb") as stream:
-        np.save(stream, glove.vectors)
-    write_manifest(path, _cache_manifest(path))
-
-
-def _read_cache(path: Path) -> GloveVectors | None:
-    """The cached vectors, or None when there is no cache or it does not match its manifest."""
-    manifest = read_manifest(path)
-    if manifest is None:
-        return None
-    try:
-        matches = manifest == _cache_manifest(path)
-    except OSError:
-        matches = False
-    if not matches:
-        print(f"The GloVe cache {path.name} does not match its manifest: parsing the zip again …")
-        return None
-    words = _with_suffix(path, ".words.txt").read_text(encoding="utf-8").split("\n")
-    vectors = np.load(_with_suffix(path, ".npy"))
-    if len(words) != len(vectors):  # the manifest matched, so only a bug in writing could do this
-        raise ValueError(f"{path.name}: {len(words):,} words but {len(vectors):,} vectors; delete {path.parent}")
-    return GloveVectors(words, vectors, origin=f"{path.name.rsplit('-', 1)[0]}.txt (cached parse of glove.6B.zip)")
-
-
-def _cache_manifest(path: Path) -> dict:
-    words, vectors = _with_suffix(path, ".words.txt"), _with_suffix(path, ".npy")
-    rows = words.read_text(encoding="utf-8").count("\n") + 1
-    # The vectors' size, not their digest: hashing 160 MB would double the time of a cached load.
-    return {"words": rows, "words_sha256": sha256_of(words), "vectors_bytes": vectors.stat().st_size}
-
-
-def _with_suffix(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)

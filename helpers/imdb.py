@@ -6,16 +6,14 @@
     aclImdb/val/{neg,pos}/*.txt      5,000 reviews (20 % of train, seeded)
     aclImdb/test/{neg,pos}/*.txt    25,000 reviews
 
-`reviews_dir(profile)` returns that folder, or a seeded, class-balanced sample of it for
-the smaller profiles. Every step is idempotent: running it again changes nothing. One
-process at a time prepares them, the split is recorded once (`val_files.json`), and each
-folder is reused only if it matches the manifest written beside it (see `storage`).
+`reviews_dir(profile)` returns that folder, or a seeded, class-balanced sample of it for the
+smaller profiles. One process at a time prepares them, and a folder is reused only if it
+matches the manifest written beside it (see `storage`); otherwise it is made again.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import platform
 import random
@@ -26,8 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from helpers.config import DATA_SEED, Profile, as_profile, data_dir
 from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
-from helpers.storage import (atomic_path, data_lock, folder_differences, folder_manifest, manifest_path,
-                             read_manifest, write_atomically, write_manifest)
+from helpers.storage import atomic_path, data_lock, folder_differences, folder_manifest, read_manifest, write_manifest
 
 # The official archive: 84,125,825 bytes.
 IMDB_SOURCE = Source(
@@ -39,7 +36,6 @@ SOURCE_VAR, SHA256_VAR = "IMDB_SOURCE", "IMDB_SHA256"
 SPLITS = ("train", "val", "test")
 CLASSES = ("neg", "pos")
 VAL_FRACTION = 0.2
-SPLIT_RECORD = "val_files.json"  # the validation reviews of each class, recorded at the first split
 LOCK = "reviews"  # one lock for data/aclImdb and data/subsets
 
 
@@ -56,46 +52,47 @@ class ExtractionFailed(OSError):
 
 
 class DamagedData(RuntimeError):
-    """Prepared reviews no longer match their manifest, and cannot be restored."""
-
-
-def imdb_source() -> Source:
-    """The official archive, or the one named by $IMDB_SOURCE (checksum: $IMDB_SHA256)."""
-    return source_from_env(IMDB_SOURCE, SOURCE_VAR, SHA256_VAR)
+    """Prepared reviews no longer match their manifest, and the archive to restore them is missing."""
 
 
 def prepare_imdb(source: Source | None = None, root: Path | None = None) -> Path:
     """Fetch, extract and split the reviews as needed; return the `aclImdb` folder.
 
-    The folder is reused only if it matches its manifest. Otherwise reviews moved to the
-    wrong split are moved back, and anything else (a review or a folder deleted, a file
-    added) is restored from the archive, keeping the recorded split, with a printed note.
-    One process at a time does this; others wait. Raises ChecksumMismatch, FetchFailed,
-    UnsafeArchive, CorruptArchive, ExtractionFailed, or DamagedData when the folder is
-    damaged and the archive is not available, each with a message that says what to do.
+    A folder that no longer matches its manifest (a review deleted, moved or added) is made
+    again from the archive, with a printed note. Raises ChecksumMismatch, FetchFailed,
+    UnsafeArchive, CorruptArchive, ExtractionFailed, or DamagedData (damaged, and no archive),
+    each saying what to do. `source` defaults to the official archive or $IMDB_SOURCE.
     """
     root = root or data_dir() / "aclImdb"
     with data_lock(LOCK):
-        problem = folder_differences(root, split_record=_record_digest(root))
-        if problem and recorded_split(root) and split_validation(root):
-            problem = folder_differences(root, split_record=_record_digest(root))
-            print(f"Moved reviews back to their recorded split in {root}.")
+        problem = folder_differences(root)
         if not problem:
             return root
-        if root.exists() or manifest_path(root).is_file():
+        if root.exists():
             print(f"{problem}: restoring {root} from the archive …")
-        _rebuild(root, source)
+        try:
+            archive = fetch(source or source_from_env(IMDB_SOURCE, SOURCE_VAR, SHA256_VAR))
+        except (FileNotFoundError, FetchFailed) as error:
+            if not root.exists():
+                raise
+            raise DamagedData(f"{problem}, and the archive to restore it from is not available ({error}). "
+                              f"Point {SOURCE_VAR} at aclImdb_v1.tar.gz (see the README, 'Offline') and run again."
+                              ) from None
+        with atomic_path(root) as partial:
+            extract_reviews(archive, partial)
+            split_validation(partial)
+        # Names only: the sizes of 50,000 files would slow down every later check.
+        write_manifest(root, folder_manifest(root, sizes=False, origin=sha256_of(archive)))
     return root
 
 
 def extract_reviews(archive: Path, target: Path) -> None:
     """Extract the archive's `aclImdb/` into the new folder `target`, leaving out `train/unsup/`.
 
-    Call it on a temporary folder (see `storage.atomic_path`), so that an interrupted or
-    refused extraction leaves nothing behind. Only plain files and folders inside the target
-    are accepted: absolute names, `..` and links raise UnsafeArchive. A damaged archive, or
-    one without reviews of each class in train/ and test/, raises CorruptArchive; a failure
-    to write (disk full) raises ExtractionFailed.
+    Only plain files and folders inside the target are accepted (else UnsafeArchive). A damaged
+    archive, or one without reviews of each class in train/ and test/, raises CorruptArchive; a
+    failure to write (disk full) raises ExtractionFailed. Extract into a temporary folder
+    (`storage.atomic_path`), so that a failure leaves nothing behind.
     """
     from keras.utils import Progbar
 
@@ -126,28 +123,30 @@ def extract_reviews(archive: Path, target: Path) -> None:
 
 
 def split_validation(root: Path, fraction: float = VAL_FRACTION, seed: int = DATA_SEED) -> int:
-    """Move a seeded `fraction` of each class of `train/` into `val/`; return files moved.
+    """Move the validation reviews of each class from `train/` into `val/`; return files moved.
 
-    The first split plans from the sorted union of `train/` and `val/` and records the
-    validation names in `val_files.json`; every later call follows that record and never
-    plans again, so a re-run moves nothing, and a file in the wrong place is moved back.
+    The validation reviews are `validation_names` of the union of `train/` and `val/`, so a
+    second call moves nothing, and a file in the wrong folder is moved back.
     """
-    with data_lock(LOCK):
-        held_out = recorded_split(root)
-        if held_out is None:
-            held_out = {label: _plan(root, label, fraction, seed) for label in CLASSES}
-            write_atomically(root / SPLIT_RECORD, json.dumps(held_out, indent=0))
-        moved = 0
-        for label in CLASSES:
-            train, val = root / "train" / label, root / "val" / label
-            val.mkdir(parents=True, exist_ok=True)
-            wanted = set(held_out[label])
-            for source, target in ((train, val), (val, train)):
-                for path in source.glob("*.txt"):
-                    if (path.name in wanted) == (target == val):
-                        os.replace(path, target / path.name)
-                        moved += 1
+    moved = 0
+    for label in CLASSES:
+        train, val = root / "train" / label, root / "val" / label
+        val.mkdir(parents=True, exist_ok=True)
+        held_out = set(validation_names([p.name for folder in (train, val) for p in folder.glob("*.txt")],
+                                        fraction, seed))
+        for source, target in ((train, val), (val, train)):
+            for path in source.glob("*.txt"):
+                if (path.name in held_out) == (target == val):
+                    os.replace(path, target / path.name)
+                    moved += 1
     return moved
+
+
+def validation_names(names: list[str], fraction: float = VAL_FRACTION, seed: int = DATA_SEED) -> list[str]:
+    """The names that go to `val/`, sorted: the last `fraction` of the sorted names shuffled with `seed`."""
+    names = sorted(names)
+    random.Random(seed).shuffle(names)
+    return sorted(names[len(names) - int(fraction * len(names)) :])
 
 
 def count_reviews(root: Path) -> dict[str, dict[str, int]]:
@@ -156,23 +155,12 @@ def count_reviews(root: Path) -> dict[str, dict[str, int]]:
             for split in SPLITS if (root / split).is_dir()}
 
 
-def recorded_split(root: Path) -> dict[str, list[str]] | None:
-    """The validation reviews of each class that the first split chose, `{"neg": [...], "pos": [...]}`
-    (sorted names), or None when no readable record is there yet."""
-    try:
-        record = json.loads((root / SPLIT_RECORD).read_text(encoding="utf-8"))
-        return {label: [str(name) for name in record[label]] for label in CLASSES}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def reviews_dir(profile: Profile | str) -> Path:
-    """Return the folder of reviews that `profile` (a Profile or its name) trains and tests on,
-    preparing it if needed.
+    """The folder of reviews that `profile` (a Profile or its name) trains and tests on, prepared if needed.
 
-    `full` uses `data/aclImdb/` itself. Smaller profiles get a copy of a seeded sample of
-    each class of each split under `data/subsets/`, named after its sizes, reused only if
-    it matches its manifest. Raises ValueError when the archive is too small for `profile`.
+    `full` uses `data/aclImdb/` itself. Smaller profiles get a copy of a seeded sample of each
+    class of each split under `data/subsets/`, reused only if it matches its manifest. Raises
+    ValueError when the archive is too small for `profile`.
     """
     profile = as_profile(profile)
     with data_lock(LOCK):
@@ -218,38 +206,3 @@ def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path)
         tar.extract(member.replace(name="/".join(parts[1:]), deep=False), target, filter="data")
     except tarfile.FilterError as error:
         raise UnsafeArchive(f"refusing archive member {member.name!r}: {error}") from None
-
-
-def _plan(root: Path, label: str, fraction: float, seed: int) -> list[str]:
-    names = sorted({p.name for split in ("train", "val") for p in (root / split / label).glob("*.txt")})
-    random.Random(seed).shuffle(names)
-    return sorted(names[len(names) - int(fraction * len(names)) :])
-
-
-def _rebuild(root: Path, source: Source | None) -> None:
-    """Extract and split afresh into `root`, following the split record if it fits; manifest last."""
-    record = recorded_split(root)
-    try:
-        archive = fetch(source or imdb_source())
-    except (FileNotFoundError, FetchFailed) as error:
-        if not root.exists():
-            raise
-        raise DamagedData(f"{folder_differences(root)}, and the archive to restore it from is not available "
-                          f"({error}). Point {SOURCE_VAR} at aclImdb_v1.tar.gz (see the README, 'Offline') "
-                          "and run again.") from None
-    with atomic_path(root) as partial:
-        extract_reviews(archive, partial)
-        if record is not None:
-            if all(set(record[label]) <= set(os.listdir(partial / "train" / label)) for label in CLASSES):
-                write_atomically(partial / SPLIT_RECORD, json.dumps(record, indent=0))
-            else:
-                print(f"The recorded split names reviews that {archive.name} lacks: splitting afresh.")
-        split_validation(partial)
-    # Names only: the sizes of 50,000 files would slow down every later check.
-    manifest = folder_manifest(root, sizes=False, split_record=_record_digest(root), origin=sha256_of(archive))
-    write_manifest(root, manifest)
-
-
-def _record_digest(root: Path) -> str | None:
-    record = root / SPLIT_RECORD
-    return sha256_of(record) if record.is_file() else None

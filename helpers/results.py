@@ -70,19 +70,6 @@ def accuracy_interval(accuracy: float, reviews: int, z: float = Z_95) -> tuple[f
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def accuracy_gap(first: RunRecord, second: RunRecord, z: float = Z_95) -> tuple[float, float]:
-    """`first`'s test accuracy minus `second`'s, and the half-width of its 95 % interval, the
-    two accuracies treated as independent proportions (normal approximation).
-
-    For two models tested on the same reviews this overstates the noise: prefer
-    `paired_comparison`. Raises ValueError if either record lacks its test size.
-    """
-    if not (first.test_reviews and second.test_reviews):
-        raise ValueError(f"{first.model} or {second.model} has no test size recorded: train it again")
-    variance = sum(r.test_accuracy * (1 - r.test_accuracy) / r.test_reviews for r in (first, second))
-    return first.test_accuracy - second.test_accuracy, z * math.sqrt(variance)
-
-
 @dataclass(frozen=True)
 class Comparison:
     """Two models on the same test reviews: the gap of their accuracies, the reviews only one of
@@ -132,17 +119,13 @@ def paired_comparison(first: RunRecord, second: RunRecord) -> Comparison:
 
 
 def gap_summary(first: RunRecord, second: RunRecord) -> str:
-    """One line on `first` against `second`: both accuracies, the gap and whether it exceeds the
-    noise, review by review when both records allow it (else with the unpaired interval)."""
-    head = f"{first.test_accuracy:.3f} against {second.test_accuracy:.3f}: gap {first.test_accuracy - second.test_accuracy:+.3f}"
-    try:
-        paired = paired_comparison(first, second)
-    except ValueError:
-        gap, half = accuracy_gap(first, second)
-        return f"{head} ± {half:.3f}, {'larger than the noise' if abs(gap) > half else 'within the noise'}"
+    """One line on `first` against `second`: both accuracies, the gap, and whether it exceeds the
+    noise by `paired_comparison` (whose ValueError it raises)."""
+    paired = paired_comparison(first, second)
     verdict = "larger than the noise" if paired.beyond_noise else "within the noise"
-    return (f"{head}; right only by the first on {paired.only_first} reviews, only by the second on "
-            f"{paired.only_second}: p = {paired.p_value:.2g}, {verdict}")
+    return (f"{first.test_accuracy:.3f} against {second.test_accuracy:.3f}: gap {paired.gap:+.3f}; right only by "
+            f"the first on {paired.only_first} reviews, only by the second on {paired.only_second}: "
+            f"p = {paired.p_value:.2g}, {verdict}")
 
 
 def seconds_text(seconds: float) -> str:

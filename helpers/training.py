@@ -1,12 +1,10 @@
 """Training bookkeeping: fit with the best epoch checkpointed, test it, record the run.
 
-The model itself is built in the notebook; `train_and_evaluate` does the rest the same way
-for every model, so their results can be compared in the results notebook. A notebook that
-writes the fit by hand (the textbook's listing) records its run with `EpochTimer` and
-`record_training`. `train_and_evaluate` backs the training up after every epoch
-(`keras.callbacks.BackupAndRestore` and the `epoch_log`, under `data/backups/`): a run that
-is killed (a closed laptop, a Colab disconnect) resumes from its last finished epoch when the
-notebook is run again, and ends as the uninterrupted run would have.
+The model is built in the notebook; `train_and_evaluate` does the rest the same way for every
+model, so that their results compare. A fit written by hand (notebook 2, the textbook's listing)
+is recorded with `EpochTimer` and `record_training`. `train_and_evaluate` backs the training up
+after every epoch (`BackupAndRestore` and the `epoch_log`, under `data/backups/`): a killed run
+resumes from its last finished epoch when the notebook runs again, and ends as it would have.
 """
 
 from __future__ import annotations
@@ -61,18 +59,15 @@ def train_and_evaluate(
 ) -> RunRecord:
     """Fit `model` on `data`, keep the epoch with the lowest validation loss, test it, record it.
 
-    The best epoch is saved as `.keras` and reloaded from that file before testing, so the
-    test figure is the one of the model you can load again later. When the profile has a
-    `patience`, training stops once the validation loss has not improved for that many
-    epochs (the checkpoint still holds the best one). With `save_as`, a model of the same
-    weights (notebook 2's literal one-hot model, trained through its fast twin) gets the best
-    epoch's weights and is what the checkpoint holds; the test runs on the trained model,
-    which gives the same predictions faster. An unfinished run of the same model and profile
-    is resumed (see the module doc). Returns the run record (see `record_training`).
-
-    On TensorFlow, ops run deterministically from here on (with the seed of the setup cell, a
-    re-run reproduces the accuracies on the same machine); see `benchmarks/determinism.py`
-    for the cost. On JAX the seed alone makes a re-run repeat on a CPU (the tests check both).
+    The best epoch is saved as `.keras` and loaded back from that file for the test, so the
+    figure is that of the model you can load later. The test is one `predict` over `data.test`,
+    giving the same loss and accuracy as `evaluate` and which reviews the model gets right. With
+    the profile's `patience`, training stops once the validation loss has not improved for that
+    many epochs. With `save_as`, a model of the same weights (notebook 2's literal one-hot model,
+    trained through its fast twin) gets the best epoch's weights and is what the checkpoint
+    holds; the test runs on the trained model, which predicts the same, faster. An unfinished run
+    of the same model and profile is resumed. On TensorFlow, ops run deterministically from here
+    on, so that a re-run with the same seed repeats on the same machine (on JAX the seed suffices).
     """
     enable_determinism()
     profile = data.profile
@@ -94,7 +89,7 @@ def train_and_evaluate(
             callbacks=callbacks,
         )
         best = keras.models.load_model(checkpoint)
-        test_loss, test_accuracy = best.evaluate(data.test, verbose=0)
+        correct, test_loss = _tested(best, data)
         if save_as is not None:
             save_as.compile_from_config(model.get_compile_config())  # a fresh optimizer, as after loading
             save_as.set_weights(best.get_weights())
@@ -104,8 +99,8 @@ def train_and_evaluate(
     history.epoch = list(range(len(log.epochs)))
     history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
     return record_training(
-        model_key, best, history, log.seconds, test_loss, test_accuracy, data, checkpoint, notes,
-        resumed_after_epoch=log.resumed_after_epoch,
+        model_key, best, history, log.seconds, test_loss, float(np.mean(correct)), data, checkpoint, notes,
+        resumed_after_epoch=log.resumed_after_epoch, test_correct=correct,
     )
 
 
@@ -145,20 +140,19 @@ def record_training(
     notes: dict[str, str] | None = None,
     *,
     resumed_after_epoch: int = 0,
+    test_correct: np.ndarray | None = None,
 ) -> RunRecord:
-    """Record a training run fitted by hand (`model.fit` with your own callbacks) as
-    `train_and_evaluate` records its own, and print its one-line summary.
+    """Record a run fitted by hand (`model.fit` with your own callbacks) as `train_and_evaluate`
+    records its own, and print its one-line summary.
 
-    `model` (the best epoch, as loaded back) gives the parameter counts and, predicting the test
-    reviews once more, which of them it gets right; `history` (what `fit` returned) the metrics of
-    each epoch and the best one (lowest `val_loss`); `seconds_per_epoch` comes from an
-    `EpochTimer`; `test_loss` and `test_accuracy` are the best epoch's on `data.test`;
-    `resumed_after_epoch` is set by `train_and_evaluate` for a training resumed from its backup.
-    The record is written to `data/results/<profile>.json` and returned. Raises KeyError if the
-    history has no `val_loss` (fit without `validation_data`).
+    `model` is the best epoch as loaded back; `history` what `fit` returned (the best epoch is
+    the lowest `val_loss`: KeyError without one); `seconds_per_epoch` an `EpochTimer`'s;
+    `test_loss` and `test_accuracy` the best epoch's on `data.test`. `test_correct` says which
+    test reviews it gets right (else `model` predicts them once more); `resumed_after_epoch` is
+    set for a resumed training. The record goes to `data/results/<profile>.json`.
     """
     profile = data.profile
-    correct = _test_correctness(model, data)
+    correct = _tested(model, data)[0] if test_correct is None else test_correct
     metrics = {name: [float(value) for value in values] for name, values in history.history.items()}
     record = RunRecord(
         model=model_key,
@@ -183,13 +177,15 @@ def record_training(
     return record
 
 
-def _test_correctness(model: keras.Model, data: CourseData) -> np.ndarray:
-    """Which test reviews `model` gets right (probability above 0.5 for a positive review), in
-    the order of `data.test`, for the review-by-review comparison of two models."""
+def _tested(model: keras.Model, data: CourseData) -> tuple[np.ndarray, float]:
+    """Which test reviews `model` gets right (in the order of `data.test`) and its test loss, from
+    one `predict`: a review is right when the probability is above 0.5 for a positive one, as
+    Keras' binary accuracy counts it."""
     with native_stderr_silenced():
-        probabilities = model.predict(data.test, verbose=0)[:, 0]
-    labels = np.concatenate([np.asarray(labels) for _, labels in data.test])
-    return (probabilities > 0.5) == (labels == 1)
+        probabilities = model.predict(data.test, verbose=0)
+    labels = np.concatenate([np.asarray(labels) for _, labels in data.test]).reshape(probabilities.shape)
+    loss = float(np.mean(keras.losses.binary_crossentropy(labels.astype("float32"), probabilities)))
+    return (probabilities[:, 0] > 0.5) == (labels[:, 0] == 1), loss
 
 
 def _summary(record: RunRecord, profile: Profile) -> str:

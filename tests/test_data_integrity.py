@@ -19,7 +19,6 @@ from helpers.config import Profile
 from helpers.fetch import ChecksumMismatch, Source, source_from_env
 from helpers.imdb import (
     IMDB_SOURCE,
-    SPLIT_RECORD,
     CorruptArchive,
     DamagedData,
     ExtractionFailed,
@@ -62,15 +61,28 @@ def test_deleted_train_review_is_restored_and_the_split_kept(archive, capsys):
     assert "train/pos has 7 files instead of 8" in capsys.readouterr().out
 
 
-def test_split_is_never_planned_again_from_the_files_present(archive):
+def test_damaged_folder_without_its_archive_is_an_error_naming_the_fix(archive):
     root = prepare_imdb()
-    recorded = json.loads((root / SPLIT_RECORD).read_text())
-    # With one review fewer, planning again would hold out other reviews: the record is followed.
+    before = files(root)
     (root / "train" / "neg" / sorted(os.listdir(root / "train" / "neg"))[0]).unlink()
     os.replace(archive.location, archive.location + ".moved")  # and the archive is gone
     with pytest.raises(DamagedData, match=r"train/neg has 7 files instead of 8.*Point IMDB_SOURCE"):
         prepare_imdb(Source(archive.location, archive.sha256, archive.filename))
-    assert {label: sorted(os.listdir(root / "val" / label)) for label in ("neg", "pos")} == recorded
+    os.replace(archive.location + ".moved", archive.location)
+    prepare_imdb()
+    assert files(root) == before
+
+
+def test_review_moved_to_the_wrong_split_is_put_back(archive, capsys):
+    root = prepare_imdb()
+    before = files(root)
+    misplaced = sorted((root / "val" / "pos").iterdir())[0]
+    os.replace(misplaced, root / "train" / "pos" / misplaced.name)
+
+    prepare_imdb()
+
+    assert files(root) == before
+    assert "restoring" in capsys.readouterr().out
 
 
 def test_deleted_test_folder_is_restored_without_blaming_the_archive(archive, capsys):

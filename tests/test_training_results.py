@@ -14,9 +14,7 @@ import keras
 from helpers.config import PROFILES
 from helpers.results import (
     RunRecord,
-    accuracy_gap,
     accuracy_interval,
-    gap_summary,
     load_runs,
     record_run,
     results_path,
@@ -87,6 +85,16 @@ def test_a_rerun_of_a_training_reproduces_its_results():
     assert histories[0] == histories[1]
 
 
+def test_the_test_figures_are_those_of_keras_evaluate_on_the_checkpoint():
+    keras.utils.set_random_seed(0)
+    data = tiny_course_data(epochs=1)
+    record = train_and_evaluate(tiny_model(learning_rate=1e-5), data, "embeddings")  # barely trained
+    loss, accuracy = keras.models.load_model(record.checkpoint).evaluate(data.test, verbose=0)
+    assert 0 < record.test_accuracy < 1 and record.test_reviews == 16
+    assert record.test_accuracy == pytest.approx(accuracy, abs=1e-6)
+    assert record.test_loss == pytest.approx(loss, rel=1e-5)
+
+
 def test_results_table_lists_models_not_run_with_their_notebook():
     record_run(a_record("embeddings", 0.8123))
     table = results_table("smoke")
@@ -129,20 +137,6 @@ def test_interval_of_a_perfect_score_stays_below_one_and_narrows_with_more_revie
 def test_interval_needs_reviews():
     with pytest.raises(ValueError, match="at least one review"):
         accuracy_interval(0.8, 0)
-
-
-def test_accuracy_gap_and_its_half_width():
-    gap, half = accuracy_gap(a_record("bag_of_bigrams", 0.85, 2000), a_record("masking", 0.80, 2000))
-    assert gap == pytest.approx(0.05)
-    assert half == pytest.approx(1.959964 * np.sqrt((0.85 * 0.15 + 0.8 * 0.2) / 2000))
-    with pytest.raises(ValueError, match="train it again"):
-        accuracy_gap(a_record("glove", 0.7, None), a_record("masking", 0.8))
-
-
-def test_gap_summary_says_whether_the_gap_exceeds_the_noise():
-    masking = a_record("masking", 0.80, 2000)
-    assert gap_summary(a_record("bag_of_bigrams", 0.85, 2000), masking).endswith("+0.050 ± 0.023, larger than the noise")
-    assert gap_summary(a_record("conv_stack", 0.79, 2000), masking).endswith("-0.010 ± 0.025, within the noise")
 
 
 def tiny_course_data(epochs: int = 3, patience: int | None = None, misleading_val: bool = False) -> CourseData:
