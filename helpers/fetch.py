@@ -1,12 +1,12 @@
 """Fetch a file once, check its SHA-256, and keep it under `data/downloads/`.
 
-A `Source` is where a file comes from (a URL or a local path) and the checksum it must have.
-The official sources are the defaults; an environment variable can point a download at a
-local copy (with its own checksum), so the same code runs offline.
+The official sources are the defaults; an environment variable can point one at a local copy
+(with its own checksum), so that the same code runs offline.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import urllib.parse
 from dataclasses import dataclass, replace
@@ -26,7 +26,6 @@ class FetchFailed(RuntimeError):
 @dataclass(frozen=True)
 class Source:
     """Where a file comes from (URL or local path), the SHA-256 it must have, its file name."""
-
     location: str
     sha256: str
     filename: str
@@ -37,13 +36,9 @@ class Source:
 
 
 def source_from_env(default: Source, location_var: str, sha256_var: str) -> Source:
-    """Return `default`, or the source named by the environment variable `location_var`.
-
-    The checksum of another source comes from `sha256_var`, or, for a local file, from a
-    `<file>.sha256` file beside it (the `sha256sum` format). Raises ValueError when an
-    other source has no checksum, since an unchecked file could be anything; before that,
-    FileNotFoundError or IsADirectoryError when a local path is missing or is a folder.
-    """
+    """`default`, or the source named by $`location_var`, whose checksum comes from $`sha256_var`
+    or, for a local file, from a `sha256sum` line in `<file>.sha256`. Raises ValueError for a
+    source without a checksum; before that, FileNotFoundError or IsADirectoryError for a bad path."""
     location = os.environ.get(location_var, "").strip()
     if not location:
         return default
@@ -61,13 +56,9 @@ def source_from_env(default: Source, location_var: str, sha256_var: str) -> Sour
 
 
 def fetch(source: Source) -> Path:
-    """Return a checked local path of `source`'s file, downloading it if needed.
-
-    A local source is checked and used where it is. A URL is downloaded once into
-    `data/downloads/` by `keras.utils.get_file`, which shows a progress bar and skips the
-    download when a file with the right checksum is already there. Raises ChecksumMismatch
-    or FetchFailed, each saying what to do; a download that fails its check is deleted.
-    """
+    """A checked local path of `source`'s file: a local source where it is, a URL downloaded once
+    into `data/downloads/` by `keras.utils.get_file` (with a progress bar). Raises ChecksumMismatch
+    (deleting the download) or FetchFailed, each saying what to do."""
     if not source.is_url:
         return _checked_local_file(source)
     import keras
@@ -101,9 +92,7 @@ def fetch(source: Source) -> Path:
 
 
 def sha256_of(path: Path) -> str:
-    """Return the SHA-256 of a file as hex."""
-    import hashlib
-
+    """The SHA-256 of a file, as hex."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):

@@ -1,4 +1,4 @@
-"""GloVe 6B word vectors: load them, cache them, and turn them into an embedding matrix.
+"""GloVe 6B word vectors: load them, and turn them into an embedding matrix.
 
 Two sources hold the same vectors:
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.config import MAX_TOKENS, data_dir
+from helpers.config import MAX_TOKENS
 from helpers.fetch import FetchFailed, Source, fetch, source_from_env
 from helpers.storage import data_lock
 
@@ -127,8 +127,9 @@ def parse_glove(text: bytes, name: str = "GloVe file") -> tuple[list[str], np.nd
             parse_options=csv.ParseOptions(delimiter=" ", quote_char=False, escape_char=False),
             convert_options=csv.ConvertOptions(column_types=columns, null_values=[], strings_can_be_null=False),
         )
-    except pyarrow.ArrowInvalid:
-        raise ValueError(_first_malformed_line(text.split(b"\n"), dim, name)) from None
+    except pyarrow.ArrowInvalid as error:
+        raise ValueError(f"{name} is not in GloVe's text format ({error}): each line must be a word and "
+                         f"{dim} numbers, each after one space") from None
     vectors = np.column_stack([table.column(i).to_numpy() for i in range(1, dim + 1)])
     return table.column(0).to_pylist(), vectors.astype(np.float32, copy=False)
 
@@ -181,22 +182,3 @@ def _cosine(glove: GloveVectors, first: str, second: str) -> float:
         return 0.0
     a, b = (glove.vectors[glove.index[word]] for word in (first, second))
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-
-
-def _first_malformed_line(lines: list[bytes], dim: int, name: str) -> str:
-    for number, line in enumerate(lines, start=1):
-        word, _, rest = line.partition(b" ")
-        if not line and number == len(lines):
-            break
-        try:
-            word.decode("utf-8")
-            numbers = [float(x) for x in rest.split(b" ")]
-            problem = None if len(numbers) == dim else f"expected {dim} numbers, got {len(numbers)}"
-        except UnicodeDecodeError:
-            problem = "the word is not valid UTF-8"
-        except ValueError as error:
-            problem = str(error)
-        if problem:
-            shown = line[:60].decode("utf-8", "replace")
-            return f"{name}, line {number}: {problem} ({shown!r})"
-    return f"{name}: no word vectors found"

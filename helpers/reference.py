@@ -106,36 +106,9 @@ def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profi
         epochs = f"{expected['best_epoch']} of {expected['epochs']}" if "epochs" in expected else ""
         seconds = seconds_text(expected["seconds_per_epoch"]) if "seconds_per_epoch" in expected else ""
         rows.append((model.title, f"{accuracy:.3f}{interval}", textbook, epochs, seconds, yours))
-    return _provenance(reference) + "\n" + text_table(rows)
-
-
-def _provenance(reference: Reference) -> str:
-    """Where and when the reference ran, and what each notebook cost."""
-    env, models = reference.environment, reference.models.values()
-    dates = sorted(model["recorded_at"][:10] for model in models if "recorded_at" in model)
-    devices = sorted({model["device"] for model in models if "device" in model})
+    dates = sorted(model["recorded_at"][:10] for model in reference.models.values() if "recorded_at" in model)
+    devices = sorted({model["device"] for model in reference.models.values() if "device" in model})
     when = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "undated"
-    lines = [f"Reference run of the '{reference.profile}' profile, {when}, on {', '.join(devices) or 'an unrecorded device'}"]
-    if env:
-        lines.append(f"  {env.get('cpu', '?')}; Python {env.get('python', '?')}, TensorFlow {env.get('tensorflow', '?')}, "
-                     f"Keras {env.get('keras', '?')}")
-    elif any("environment" in run for run in reference.notebooks.values()):
-        lines.append("  the notebooks ran in different environments: each is named in the reference file")
-    notebooks = reference.notebooks
-    if notebooks:
-        costs = ", ".join(f"{name[:2]} {run['minutes']:.0f} min{_cost_notes(run)}" for name, run in notebooks.items())
-        resumed = [name[:2] for name, run in notebooks.items() if run.get("resumed")]
-        # A resumed notebook's wall time is its last part's only: a total would leave out the first.
-        total = "" if resumed else f"; {sum(run['minutes'] for run in notebooks.values()) / 60:.1f} h in all"
-        lines.append(f"  notebooks, wall time (peak memory): {costs}{total}")
-        if resumed:
-            lines.append(f"  resumed ({', '.join(resumed)}): interrupted and re-run; its wall time is the last part's "
-                         "only (so no total is given), its s/epoch count every epoch")
-    return "\n".join(lines) + "\n"
-
-
-def _cost_notes(run: dict) -> str:
-    """' (5.0 GiB)', ' (5.0 GiB, resumed)' or '' for a notebook's entry in a reference."""
-    notes = [f"{run['peak_memory_gib']:.1f} GiB"] if run.get("peak_memory_gib") else []
-    notes += ["resumed"] if run.get("resumed") else []
-    return f" ({', '.join(notes)})" if notes else ""
+    heading = (f"Reference run of the '{reference.profile}' profile, {when}, on {', '.join(devices) or 'an unrecorded device'}"
+               " (how it ran: data/reference/README.md)")
+    return heading + "\n\n" + text_table(rows)

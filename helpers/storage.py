@@ -1,11 +1,9 @@
 """Safe writing under `data/`: one writer at a time, all-or-nothing writes, manifests.
 
-- `data_lock(name)` lets one process at a time prepare something; a second one says that
-  it is waiting, waits, and then finds the work done.
-- `atomic_path(target)` gives a unique temporary name beside `target` (a file or a folder
-  that you create there) and puts it in place with one rename when the block succeeds.
-- A manifest is a small JSON file written last beside a prepared file or folder (counts and
-  a digest): `read_manifest` returns it, and the artifact is reused only if it still matches.
+`data_lock(name)` lets one process at a time prepare something (others wait, with a message);
+`atomic_path(target)` puts what a block created in place with one rename when it succeeds. A
+manifest is a small JSON file written last beside a prepared file or folder: the artifact is
+reused only while it still matches.
 """
 
 from __future__ import annotations
@@ -26,11 +24,8 @@ LOCKS = ".locks"
 
 @contextmanager
 def data_lock(name: str) -> Iterator[None]:
-    """Hold the lock `data/.locks/<name>.lock` for the block; re-entrant within a process.
-
-    Another process holding it is waited for, with a message, for as long as it takes (the
-    operating system releases the lock of a process that dies).
-    """
+    """Hold the lock `data/.locks/<name>.lock` for the block (re-entrant within a process);
+    wait, saying so, while another process holds it (the system frees a dead process's lock)."""
     from filelock import FileLock, Timeout
 
     path = data_dir() / LOCKS / f"{name}.lock"
@@ -49,15 +44,11 @@ def data_lock(name: str) -> Iterator[None]:
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a unique unused path beside `target`; on success rename it onto `target`.
-
-    Create a file or a folder at the yielded path. When the block ends without error it
-    replaces `target` in one rename (a folder already at `target` is removed first); when the
-    block raises, whatever was created is removed. Call it under `data_lock`: it also removes
-    what killed processes left beside `target`.
-    """
+    """Yield an unused path beside `target` to create a file or folder at; when the block ends
+    without error, rename it onto `target` (replacing a folder there), else remove it. Call it
+    under `data_lock`: it also removes what killed processes left beside `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in target.parent.glob(f".{target.name}.*.partial"):  # of a process that was killed
+    for leftover in target.parent.glob(f".{target.name}.*.partial"):
         _remove(leftover)
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     temporary.rmdir()  # only the unique name is needed: the caller creates the file or folder
@@ -71,7 +62,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def write_atomically(target: Path, content: str | bytes) -> None:
-    """Write text (UTF-8) or bytes to `target` all at once: readers see the old or the new file."""
+    """Write text (UTF-8) or bytes to `target` at once: readers see the old or the new file."""
     with atomic_path(target) as temporary:
         if isinstance(content, str):
             temporary.write_text(content, encoding="utf-8")
@@ -80,12 +71,11 @@ def write_atomically(target: Path, content: str | bytes) -> None:
 
 
 def manifest_path(artifact: Path) -> Path:
-    """Where the manifest of `artifact` is kept: `<artifact>.manifest.json` beside it."""
     return artifact.with_name(artifact.name + ".manifest.json")
 
 
 def write_manifest(artifact: Path, manifest: dict) -> None:
-    """Write the manifest of `artifact` (atomically; do it last, once the artifact is complete)."""
+    """Write the manifest of `artifact`: last, once the artifact is complete."""
     write_atomically(manifest_path(artifact), json.dumps(manifest, indent=1, sort_keys=True))
 
 
@@ -98,30 +88,22 @@ def read_manifest(artifact: Path) -> dict | None:
     return manifest if isinstance(manifest, dict) else None
 
 
-def folder_listing(root: Path, sizes: bool = True) -> dict[str, int]:
-    """{`split/class/name.txt`: size in bytes, or 0 without `sizes`} of the reviews under `root`.
-
-    Without sizes it only lists names, which is several times faster on 50,000 files.
-    """
+def folder_manifest(folder: Path, sizes: bool = True, **extra) -> dict:
+    """The manifest of a folder of `split/class/*.txt` files: counts per split and class, a
+    SHA-256 of the sorted names (and with `sizes`, their sizes: slower on 50,000 files), and `extra`."""
     listing = {}
-    for split in _folders(root):
+    for split in _folders(folder):
         for label in _folders(Path(split.path)):
             for entry in os.scandir(label.path):
                 if entry.name.endswith(".txt") and entry.is_file():
                     listing[f"{split.name}/{label.name}/{entry.name}"] = entry.stat().st_size if sizes else 0
-    return listing
-
-
-def folder_manifest(folder: Path, sizes: bool = True, **extra) -> dict:
-    """The manifest of a folder of `split/class/*.txt` files: counts per split and class, a
-    digest of the names (and, with `sizes`, the sizes), and the `extra` fields given."""
-    listing = folder_listing(folder, sizes=sizes)
     counts: dict[str, dict[str, int]] = {}
     for name in listing:
         split, label, _ = name.split("/")
         counts.setdefault(split, {}).setdefault(label, 0)
         counts[split][label] += 1
-    return {"sizes": sizes, "counts": counts, "digest": listing_digest(listing), **extra}
+    lines = "".join(f"{name}\t{size}\n" for name, size in sorted(listing.items()))
+    return {"sizes": sizes, "counts": counts, "digest": hashlib.sha256(lines.encode()).hexdigest(), **extra}
 
 
 def folder_differences(folder: Path, **extra) -> str | None:
@@ -142,12 +124,6 @@ def folder_differences(folder: Path, **extra) -> str | None:
     if not changed and current["digest"] != manifest.get("digest"):
         changed.append("files were moved, added or changed")
     return f"{folder} differs from its manifest: " + "; ".join(changed) if changed else None
-
-
-def listing_digest(listing: dict[str, int]) -> str:
-    """SHA-256 of a listing's sorted names and sizes: equal digests, equal file sets."""
-    lines = "".join(f"{name}\t{size}\n" for name, size in sorted(listing.items()))
-    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def _remove(path: Path) -> None:

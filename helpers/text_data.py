@@ -1,9 +1,8 @@
 """Reviews as TensorFlow datasets: raw text, and integer sequences from `TextVectorization`.
 
-`load_course_data(profile)` is the one call each notebook makes: it prepares whatever is
-missing on disk, loads the three splits with `keras.utils.text_dataset_from_directory`,
-adapts the vectorizer on the training texts only (the vocabulary is cached under `data/`),
-and vectorizes each split once, cached and prefetched.
+`load_course_data(profile)` is the one call each notebook makes: it prepares whatever is missing
+on disk, loads the three splits with `keras.utils.text_dataset_from_directory`, adapts the
+vectorizer on the training texts only, and vectorizes each split once, cached and prefetched.
 """
 
 from __future__ import annotations
@@ -16,10 +15,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.config import MAX_TOKENS, SEED, Profile, as_profile, data_dir
-from helpers.fetch import sha256_of
+from helpers.config import MAX_TOKENS, SEED, Profile, as_profile
 from helpers.imdb import count_reviews, reviews_dir
-from helpers.storage import data_lock, read_manifest, write_atomically, write_manifest
 
 
 @dataclass
@@ -48,11 +45,10 @@ class CourseData:
 
 
 def load_course_data(profile: Profile | str | None = None) -> CourseData:
-    """Prepare and load the datasets of `profile`, a Profile or its name (default: the active profile).
+    """Prepare and load the datasets of `profile`, a Profile or its name (default: the active one).
 
-    The vectorizer is adapted, and the training batches are cached, from an unshuffled pass
-    over the training reviews, so that the order of training never depends on whether the
-    vocabulary was already cached: `raw_train` (shuffled) is only for looking at reviews.
+    The vectorizer is adapted on, and the training batches are cached from, the training
+    reviews in file order; `raw_train` (shuffled) is for looking at reviews.
     """
     profile = as_profile(profile)
     folder = reviews_dir(profile)
@@ -61,7 +57,7 @@ def load_course_data(profile: Profile | str | None = None) -> CourseData:
         for split in ("train", "val", "test")
     )
     in_order = load_reviews(folder / "train", profile.batch_size)
-    vectorizer = make_vectorizer(in_order, profile.sequence_length, cache_name=folder.name)
+    vectorizer = make_vectorizer(in_order, profile.sequence_length)
     sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(folder).items()}
     return CourseData(
         profile=profile, raw_train=raw_train, raw_val=raw_val, raw_test=raw_test, vectorizer=vectorizer,
@@ -82,29 +78,12 @@ def load_reviews(folder: Path, batch_size: int, shuffle: bool = False) -> tf.dat
     return dataset.map(lambda text, label: (_valid_utf8(text), label))
 
 
-def make_vectorizer(
-    texts: tf.data.Dataset, sequence_length: int, cache_name: str | None = None
-) -> keras.layers.TextVectorization:
-    """A `TextVectorization` adapted on `texts` (`(text, label)` batches).
-
-    With `cache_name`, the vocabulary is kept in `data/vocabulary/` and reused next time,
-    so only the first notebook pays for `adapt`. A cache that does not match its manifest
-    (cut short, edited) is adapted again, with a note.
-    """
-    settings = dict(max_tokens=MAX_TOKENS, output_mode="int", output_sequence_length=sequence_length)
-    if cache_name is None:
-        return _adapted(texts, settings)
-    cache = data_dir() / "vocabulary" / f"{cache_name}-{MAX_TOKENS}.txt"
-    with data_lock("vocabulary"):
-        manifest = read_manifest(cache)
-        if cache.is_file() and manifest is not None and manifest == _vocabulary_manifest(cache):
-            words = cache.read_text(encoding="utf-8").split("\n")
-            return keras.layers.TextVectorization(vocabulary=words, **settings)
-        if cache.exists():
-            print(f"The vocabulary cache {cache} does not match its manifest: adapting again …")
-        vectorizer = _adapted(texts, settings)
-        write_atomically(cache, "\n".join(vectorizer.get_vocabulary()[2:]))
-        write_manifest(cache, _vocabulary_manifest(cache))
+def make_vectorizer(texts: tf.data.Dataset, sequence_length: int) -> keras.layers.TextVectorization:
+    """The course's `TextVectorization` (20,000 tokens, integer sequences of `sequence_length`),
+    adapted on `texts`, `(text, label)` batches."""
+    vectorizer = keras.layers.TextVectorization(
+        max_tokens=MAX_TOKENS, output_mode="int", output_sequence_length=sequence_length)
+    vectorizer.adapt(texts.map(lambda text, label: text))
     return vectorizer
 
 
@@ -140,17 +119,6 @@ def review_lengths(data: CourseData, dataset: tf.data.Dataset) -> np.ndarray:
     # only the TensorFlow backend has ragged outputs.)
     counter = keras.layers.TextVectorization(vocabulary=data.vocabulary[2:])
     return np.concatenate([(np.asarray(counter(text)) != 0).sum(axis=1) for text, _ in dataset])
-
-
-def _adapted(texts: tf.data.Dataset, settings: dict) -> keras.layers.TextVectorization:
-    vectorizer = keras.layers.TextVectorization(**settings)
-    vectorizer.adapt(texts.map(lambda text, label: text))
-    return vectorizer
-
-
-def _vocabulary_manifest(cache: Path) -> dict:
-    text = cache.read_text(encoding="utf-8")
-    return {"words": text.count("\n") + 1 if text else 0, "sha256": sha256_of(cache)}
 
 
 def _valid_utf8(text: tf.Tensor) -> tf.Tensor:

@@ -44,17 +44,17 @@ def test_quotes_comment_signs_and_missing_value_names_are_words():
 
 @pytest.mark.parametrize(
     ("bad_line", "problem"),
-    [("movie 0.9 0.1", "expected 3 numbers, got 2"), ("movie 0.9 0.1 oops", "could not convert")],
+    [("movie 0.9 0.1", "Expected 4 columns, got 3: movie 0.9 0.1"), ("movie 0.9 0.1 oops", "invalid value 'oops'")],
 )
-def test_malformed_line_is_an_error_naming_the_line(bad_line, problem):
+def test_malformed_line_is_an_error_saying_what_is_wrong(bad_line, problem):
     text = "\n".join(GLOVE_LINES[:2] + [bad_line] + GLOVE_LINES[2:]).encode("utf-8")
-    with pytest.raises(ValueError, match=f"line 3: {problem}"):
+    with pytest.raises(ValueError, match=f"glove.6B.3d.txt is not in GloVe's text format .*{problem}.*a word and 3 numbers"):
         parse_glove(text, "glove.6B.3d.txt")
 
 
 def test_word_that_is_not_utf8_is_an_error_naming_the_line():
     text = b"the 0.1 0.2 0.3\ncaf\xe9 0.4 0.5 0.6\n"
-    with pytest.raises(ValueError, match="line 2: the word is not valid UTF-8"):
+    with pytest.raises(ValueError, match="invalid UTF8 data"):
         parse_glove(text)
 
 

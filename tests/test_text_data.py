@@ -39,44 +39,26 @@ def test_labels_follow_class_folders(reviews):
     assert all((label == 1) == ("onderful" in text) for text, label in pairs)
 
 
-def test_vectorizer_vocabulary_is_cached_and_reused(reviews, isolated_data_dir):
-    dataset = load_reviews(reviews, batch_size=4)
-    adapted = make_vectorizer(dataset, sequence_length=6, cache_name="tiny")
-    assert (isolated_data_dir / "vocabulary" / f"tiny-{MAX_TOKENS}.txt").is_file()
-    reloaded = make_vectorizer(dataset, sequence_length=6, cache_name="tiny")
-    assert reloaded.get_vocabulary() == adapted.get_vocabulary()
-    assert adapted.get_vocabulary()[:3] == ["", "[UNK]", "wonderful"]
-    np.testing.assert_array_equal(reloaded(["a wonderful zzz"]), adapted(["a wonderful zzz"]))
+def test_vectorizer_is_adapted_on_the_texts_with_the_course_settings(reviews):
+    vectorizer = make_vectorizer(load_reviews(reviews, batch_size=4), sequence_length=6)
+    assert vectorizer.get_vocabulary()[:3] == ["", "[UNK]", "wonderful"]
+    assert vectorizer.get_config()["max_tokens"] == MAX_TOKENS
+    assert vectorizer(["a wonderful zzz"]).shape == (1, 6)
 
 
-def test_vocabulary_cache_cut_short_is_adapted_again(reviews, isolated_data_dir, capsys):
-    dataset = load_reviews(reviews, batch_size=4)
-    adapted = make_vectorizer(dataset, sequence_length=6, cache_name="tiny")
-    cache = isolated_data_dir / "vocabulary" / f"tiny-{MAX_TOKENS}.txt"
-    cache.write_text("\n".join(cache.read_text().split("\n")[:2]))  # as if the write had stopped halfway
-
-    reloaded = make_vectorizer(dataset, sequence_length=6, cache_name="tiny")
-
-    assert reloaded.get_vocabulary() == adapted.get_vocabulary()
-    assert "does not match its manifest" in capsys.readouterr().out
-    assert len(cache.read_text().split("\n")) == len(adapted.get_vocabulary()) - 2
-
-
-def test_training_order_does_not_depend_on_the_vocabulary_cache(tmp_path, monkeypatch, isolated_data_dir):
+def test_loading_twice_gives_the_same_vocabulary_and_training_order(tmp_path, monkeypatch):
     archive = tmp_path / "aclImdb_v1.tar.gz"
     monkeypatch.setenv("IMDB_SOURCE", str(archive))
     monkeypatch.setenv("IMDB_SHA256", build_imdb_archive(archive, per_class=20))
     tiny = Profile("tiny", "test", 10, 2, 4, sequence_length=8, batch_size=4, epochs=1)
 
-    def first_epoch() -> list[int]:
+    def first_epoch() -> tuple[list[str], list[int]]:
         data = load_course_data(tiny)
-        return [int(label) for _, labels in data.train for label in labels.numpy()] + [
+        return data.vocabulary, [int(label) for _, labels in data.train for label in labels.numpy()] + [
             int(token) for tokens, _ in data.train.take(1) for token in tokens.numpy().ravel()
         ]
 
-    without_cache = first_epoch()
-    assert (isolated_data_dir / "vocabulary" / f"tiny-10-2-4-{MAX_TOKENS}.txt").is_file()
-    assert first_epoch() == without_cache
+    assert first_epoch() == first_epoch()
 
 
 def test_integer_batches_are_padded_and_know_their_length(reviews):
