@@ -20,7 +20,6 @@ import keras
 from keras import layers
 
 from helpers import MAX_TOKENS, SEED, get_profile
-from helpers.builders import conv_stack_model
 from helpers.one_hot import OneHotLSTM
 from helpers.notebook_setup import describe_device
 from helpers.text_data import load_course_data
@@ -28,10 +27,16 @@ from helpers.training import seconds_per_step
 
 
 def build(kind: str, sequence_length: int) -> keras.Model:
-    if kind == "conv_stack":
-        return conv_stack_model()
     inputs = keras.Input(shape=(sequence_length,), dtype="int64")
-    if kind == "one_hot":
+    if kind == "conv_stack":  # notebook 07's stack
+        x = layers.Embedding(MAX_TOKENS, 64)(inputs)
+        for dilation in (1, 2, 4):
+            residual = x
+            for _ in range(2):
+                x = layers.SeparableConv1D(64, 5, padding="same", dilation_rate=dilation, activation="relu")(x)
+            x = layers.add([x, residual])
+        x = layers.GlobalMaxPooling1D()(x)
+    elif kind == "one_hot":
         x = layers.Bidirectional(OneHotLSTM(32, num_tokens=MAX_TOKENS))(inputs)
     else:
         if kind == "one_hot_literal":

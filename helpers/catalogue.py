@@ -1,8 +1,7 @@
 """The models of the course, in one place: what each is, where it is trained, what to expect.
 
-Results, references, plots, the setup report's time estimates and the tests read this
-table; adding a model to the course is one entry here (and a notebook that trains it, with
-its model cell tagged `model`).
+Adding a model to the course is one entry here, and a notebook that trains it (its model cell
+tagged `model`).
 """
 
 from __future__ import annotations
@@ -12,12 +11,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class CourseModel:
-    """One model of the course.
-
-    `params` is the parameter count of the notebook's model with the textbook's settings
-    (GloVe at 100 dimensions); `textbook_accuracy` the test accuracy the textbook reports
-    (2nd edition, Keras 2, full data), None where it reports none.
-    """
+    """One model of the course: `params` with the textbook's settings (GloVe at 100 dimensions);
+    `textbook_accuracy` as the textbook reports it (2nd edition, Keras 2, full data), or None."""
 
     key: str
     title: str

@@ -1,8 +1,8 @@
 """Where the course keeps its files, and the run profiles that size it.
 
-Every path the helpers write to comes from `data_dir()`. Profiles change how much of the
-real data is used and for how long the models train; they never change the architecture.
-`custom_profile` derives a profile of your own from a built-in one.
+Every path the helpers write to comes from `data_dir()`. A profile sets how much of the real
+data is used and how long the models train, never the architecture; `custom_profile` derives
+one of your own from a built-in one.
 """
 
 from __future__ import annotations
@@ -12,28 +12,22 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-PROFILE_ENV = "COURSE_PROFILE"
-DATA_DIR_ENV = "COURSE_DATA_DIR"
+PROFILE_ENV, DATA_DIR_ENV, SEED_ENV = "COURSE_PROFILE", "COURSE_DATA_DIR", "COURSE_SEED"
 DEFAULT_PROFILE = "quick"
-
 MAX_TOKENS = 20_000  # vocabulary size of every model: the textbook's
 DATA_SEED = 1337  # the textbook's seed: the validation split and the samples of the smaller profiles
-SEED_ENV = "COURSE_SEED"
 
 
 def _training_seed() -> int:
     value = os.environ.get(SEED_ENV, "").strip()
-    if not value:
-        return DATA_SEED
     try:
-        return int(value)
+        return int(value) if value else DATA_SEED
     except ValueError:
         raise ValueError(f"${SEED_ENV} must be a whole number, got {value!r}") from None
 
 
-# Keras' seed and the shuffling of the training batches: the textbook's 1337, unless
-# $COURSE_SEED names another (to measure how much results vary from run to run). The split and
-# the samples never change with it.
+# Keras' seed and the shuffling of the training batches: 1337 unless $COURSE_SEED names another
+# (to see how much results vary from run to run). The split and the samples never change with it.
 SEED = _training_seed()
 
 
@@ -41,9 +35,8 @@ SEED = _training_seed()
 class Profile:
     """How much data and training one run of the course uses.
 
-    `*_per_class` is the number of reviews of each class (pos, neg) taken from the split;
-    None takes them all. `patience`: training stops once the validation loss has not improved
-    for that many epochs (`keras.callbacks.EarlyStopping`); None trains every epoch, as the book does.
+    `*_per_class`: reviews of each class taken from the split (None: all of them). `patience`:
+    stop once the validation loss has not improved for that many epochs; None trains every epoch.
     """
 
     name: str
@@ -63,62 +56,37 @@ class Profile:
 
 PROFILES: dict[str, Profile] = {
     "full": Profile(
-        name="full",
-        description="the textbook's settings: all 20,000 / 5,000 / 25,000 reviews, 600 tokens, 10 epochs (stopping early after 3 without progress)",
-        train_per_class=None,
-        val_per_class=None,
-        test_per_class=None,
-        sequence_length=600,
-        batch_size=32,
-        epochs=10,
-        patience=3,  # the best epochs of the full reference (2, 4, 3, 10, 7; bags 2, 1) all kept
-    ),
+        "full", "the textbook's settings: all 20,000 / 5,000 / 25,000 reviews, 600 tokens, 10 epochs "
+        "(stopping early after 3 without progress)",
+        train_per_class=None, val_per_class=None, test_per_class=None, sequence_length=600, batch_size=32,
+        epochs=10, patience=3),  # the best epochs of the full reference (2, 4, 3, 10, 7; bags 2, 1) all kept
     "quick": Profile(
-        name="quick",
-        description="5,000 / 1,000 / 2,000 reviews, 200 tokens, 6 epochs (stopping early after 3 without progress): the course in about 15 min on a 2-core CPU",
-        train_per_class=2_500,
-        val_per_class=500,
-        test_per_class=1_000,
-        sequence_length=200,
-        batch_size=32,
-        epochs=6,
-        # 3, not 2: in the quick reference GloVe's validation loss rose after epoch 3 and beat it
+        "quick", "5,000 / 1,000 / 2,000 reviews, 200 tokens, 6 epochs (stopping early after 3 without "
+        "progress): the course in about 15 min on a 2-core CPU",
+        train_per_class=2_500, val_per_class=500, test_per_class=1_000, sequence_length=200, batch_size=32,
+        # 3, not 2: in a quick reference GloVe's validation loss rose after epoch 3 and beat it
         # again only at epoch 6 (its best); a patience of 2 would have stopped after epoch 5.
-        patience=3,
-    ),
+        epochs=6, patience=3),
     "smoke": Profile(
-        name="smoke",
-        description="a tiny balanced sample of the real reviews, for CI: checks that everything runs",
-        train_per_class=100,
-        val_per_class=50,
-        test_per_class=100,
-        sequence_length=100,
-        batch_size=32,
-        epochs=2,
-        patience=None,
-    ),
+        "smoke", "a tiny balanced sample of the real reviews, for CI: checks that everything runs",
+        train_per_class=100, val_per_class=50, test_per_class=100, sequence_length=100, batch_size=32,
+        epochs=2, patience=None),
 }
 
 
 def get_profile(name: str | None = None) -> Profile:
-    """Return the profile called `name`, or the one named by $COURSE_PROFILE (default quick).
-
-    Raises ValueError for an unknown name, listing the known ones.
-    """
+    """The profile called `name`, else the one $COURSE_PROFILE names, else quick. Raises
+    ValueError for an unknown name, listing the known ones."""
     chosen = (name or os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE).strip().lower()
-    try:
-        return PROFILES[chosen]
-    except KeyError:
-        known = ", ".join(PROFILES)
-        raise ValueError(
-            f"unknown profile {chosen!r}: choose one of {known} "
-            f"(argument, or the {PROFILE_ENV} environment variable)"
-        ) from None
+    if chosen not in PROFILES:
+        raise ValueError(f"unknown profile {chosen!r}: choose one of {', '.join(PROFILES)} "
+                         f"(argument, or the {PROFILE_ENV} environment variable)")
+    return PROFILES[chosen]
 
 
 def as_profile(profile: Profile | str | None) -> Profile:
-    """`profile` itself, the built-in profile of that name, or the active one for None.
-    Raises ValueError for an unknown name, TypeError (saying what to pass) for anything else."""
+    """`profile` itself, the built-in profile of that name, or the active one for None. Raises
+    ValueError for an unknown name, TypeError (saying what to pass) for anything else."""
     if profile is None or isinstance(profile, str):
         return get_profile(profile)
     if not isinstance(profile, Profile):
@@ -128,8 +96,7 @@ def as_profile(profile: Profile | str | None) -> Profile:
 
 
 def profile_name(profile: Profile | str) -> str:
-    """The name of `profile`, given as a Profile or as its name (a custom profile's too).
-    Raises TypeError, saying what to pass, for anything else."""
+    """The name of `profile`, a Profile or a name (a custom profile's too); TypeError for anything else."""
     if isinstance(profile, Profile):
         return profile.name
     if not isinstance(profile, str) or not profile.strip():
@@ -140,21 +107,19 @@ def profile_name(profile: Profile | str) -> str:
 def custom_profile(base: str, name: str, **changes: int | None) -> Profile:
     """A copy of the built-in profile `base` with some settings changed, under a name of its own.
 
-    For example `custom_profile("quick", "quick-10ep", epochs=10)`, or `sequence_length=400`,
-    or `train_per_class=500`, or `patience=None` to train every epoch without early stopping. The name keeps its data sample, checkpoints and results apart
-    from the built-in profiles' (`data/subsets/<name>-…`, `data/models/<name>/`,
-    `data/results/<name>.json`), so choose a new one for each set of changes. Raises
-    ValueError for an unknown base or setting, or a name that is taken or unfit for a path.
+    For example `custom_profile("quick", "quick-10ep", epochs=10)`, `sequence_length=400`, or
+    `patience=None` to train every epoch. The name keeps its data sample, checkpoints and results
+    apart from the built-in profiles' (`data/subsets/<name>-…`, `data/models/<name>/`,
+    `data/results/<name>.json`): choose a new one for each set of changes. Raises ValueError for
+    an unknown base or setting, or a name that is taken or unfit for a path.
     """
     settings = [f.name for f in fields(Profile) if f.name not in ("name", "description")]
     unknown = sorted(set(changes) - set(settings))
     if unknown:
         raise ValueError(f"unknown setting {', '.join(unknown)}: choose among {', '.join(settings)}")
     if name.strip().lower() in PROFILES:
-        raise ValueError(
-            f"{name!r} is a built-in profile: give your profile a new name, such as '{base}-mine', "
-            "so that its results do not overwrite the built-in one's"
-        )
+        raise ValueError(f"{name!r} is a built-in profile: give your profile a new name, such as '{base}-mine', "
+                         "so that its results do not overwrite the built-in one's")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
         raise ValueError(f"profile name {name!r}: use letters, digits, '-' and '_' only (it names folders)")
     original = get_profile(base)
@@ -169,16 +134,10 @@ def project_root() -> Path | None:
 
 
 def data_dir() -> Path:
-    """The folder for downloads, extracted data, caches, checkpoints and results.
-
-    $COURSE_DATA_DIR if set; else `data/` in the course checkout; else `data/` in the
-    current folder (a plain install, as on Colab). The folder is created if missing.
-    """
+    """The folder for downloads, extracted data, checkpoints and results, created if missing:
+    $COURSE_DATA_DIR, else `data/` in the course checkout, else `data/` in the current folder."""
     configured = os.environ.get(DATA_DIR_ENV)
-    if configured:
-        path = Path(configured).expanduser()
-    else:
-        root = project_root()
-        path = (root if root is not None else Path.cwd()) / "data"
+    root = project_root()
+    path = Path(configured).expanduser() if configured else (root if root is not None else Path.cwd()) / "data"
     path.mkdir(parents=True, exist_ok=True)
     return path.resolve()

@@ -1,7 +1,6 @@
 """Diagrams that replace paragraphs: the one-hot lookup, a BiLSTM, the mask, the conv stack's view.
 
-Each function draws with plain matplotlib shapes (nothing is read from disk) and returns the
-figure. Shapes that tests look for carry a `gid` (for example "lit", "word", "seen-0").
+Each draws with plain matplotlib shapes and returns the figure; shapes carry a `gid` ("lit", "word", …).
 """
 
 from __future__ import annotations
@@ -20,12 +19,9 @@ BLUE, RED, GREY, PALE, GREEN = "#7a9cc6", "#c0392b", "#bbbbbb", "#eeeeee", "#5a9
 def draw_one_hot_lookup(
     kernel: np.ndarray, word_index: int, words: list[str] | None = None, matrix: str = "kernel"
 ) -> plt.Figure:
-    """One-hot row × kernel = the kernel's row `word_index`, drawn as coloured cells; `matrix`
-    names the matrix in the labels (an LSTM's "kernel", or an "embedding table").
-
-    Rows are labelled with `words` (or their index). Raises ValueError if `kernel` is not a
-    matrix of at most 20 × 12, `word_index` is not one of its rows, or `words` does not name each row.
-    """
+    """One-hot row × kernel = the kernel's row `word_index`, in coloured cells, rows labelled with
+    `words` (or their index); `matrix` names the matrix ("kernel", "embedding table"). ValueError
+    unless `kernel` is at most 20 × 12, `word_index` one of its rows, and `words` one per row."""
     kernel = np.asarray(kernel, dtype=float)
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be a matrix (words × units), got shape {kernel.shape}")
@@ -112,9 +108,7 @@ def draw_bidirectional_reading(words: list[str]) -> plt.Figure:
 def draw_padding_and_mask(tokens: np.ndarray, vocabulary: list[str] | None = None, max_steps: int = 12) -> plt.Figure:
     """A batch of right-padded token ids, the mask under each row, and what the LSTM does per step
     for the first padded row: a word updates the state, a masked step carries it over unchanged.
-
-    Raises ValueError unless `tokens` is a 2-D batch of 1 to 6 rows of non-negative ids.
-    """
+    ValueError unless `tokens` is 1 to 6 rows of non-negative ids."""
     tokens = np.asarray(tokens)
     if tokens.ndim != 2 or not 1 <= len(tokens) <= 6 or (tokens < 0).any():
         raise ValueError(f"tokens must be a batch of 1 to 6 rows of non-negative ids, got shape {tokens.shape}")
@@ -161,12 +155,9 @@ def draw_padding_and_mask(tokens: np.ndarray, vocabulary: list[str] | None = Non
 def receptive_view(
     kernel_size: int = 5, dilations: Sequence[int] = (1, 2, 4), convs_per_block: int = 2
 ) -> list[list[int]]:
-    """The positions (relative to one output position) that each layer of the conv stack sees.
-
-    Item 0 is the input tokens, the last item the top convolution ([0]); each "same"-padded
-    convolution at dilation d looks at `kernel_size` positions d apart. Raises ValueError for a
-    kernel size, dilation or block depth below 1.
-    """
+    """The positions, relative to one output position, that each layer of the conv stack sees: item
+    0 the input tokens, the last the top convolution ([0]); a "same"-padded convolution at dilation
+    d looks at `kernel_size` positions d apart. ValueError for a size, dilation or depth below 1."""
     if kernel_size < 1 or convs_per_block < 1 or not dilations or min(dilations) < 1:
         raise ValueError("kernel_size, convs_per_block and each of (at least one) dilations must be 1 or more")
     view, views = {0}, [[0]]

@@ -1,9 +1,8 @@
 """The epoch log that lets a killed training resume as if it had never stopped.
 
-`train_and_evaluate` backs a training up after every epoch with Keras' `BackupAndRestore`
-(weights and optimizer). `EpochLog` keeps the rest in a JSON file beside that backup: each
-epoch's metrics and seconds, and the random state of the layers, and puts it back when the
-backup resumes. `remove_backup` clears both once the training has finished.
+Keras' `BackupAndRestore` keeps the weights and the optimizer; `EpochLog` keeps the rest in a
+JSON file beside that backup (each epoch's metrics and seconds, the layers' random state) and
+puts it back on resume. `remove_backup` clears both once the training has finished.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from helpers.storage import write_atomically
 
 
 def remove_backup(backup: Path) -> None:
-    """Remove a finished run's backup (BackupAndRestore's files, the epoch log) and the
-    folders above it that it leaves empty."""
+    """Remove a finished run's backup and the folders above it that it leaves empty."""
     shutil.rmtree(backup, ignore_errors=True)
     for folder in (backup.parent, backup.parent.parent):
         try:
@@ -35,22 +33,15 @@ def remove_backup(backup: Path) -> None:
 class EpochLog(keras.callbacks.Callback):
     """The metrics and wall-clock seconds of each epoch, kept in a JSON file as they come.
 
-    When `BackupAndRestore` resumes a run at epoch k (it restores the weights and the
-    optimizer), the first `on_epoch_begin(k)` puts back the rest of what the uninterrupted
-    run had: the k epochs logged before the interruption; the random state of the layers
-    (dropout), which the backup leaves out; the best validation loss, for `checkpoint`, so
-    that a worse epoch after the resume does not replace the best one, and for
-    `early_stopping` its count of epochs without progress; and k epochs of iterators over
-    `train`, so that its shuffling continues in the same order.
+    When `BackupAndRestore` resumes a run at epoch k, the first `on_epoch_begin(k)` puts back the
+    rest of what the uninterrupted run had: the k epochs logged; the layers' random state
+    (dropout); the best validation loss of `checkpoint` (so that a worse epoch does not replace
+    the best) and the count of `early_stopping`; and k epochs of iterators over `train`, so that
+    its shuffling goes on in the same order.
     """
 
-    def __init__(
-        self,
-        path: Path,
-        checkpoint: keras.callbacks.ModelCheckpoint,
-        train: tf.data.Dataset,
-        early_stopping: keras.callbacks.EarlyStopping | None = None,
-    ):
+    def __init__(self, path: Path, checkpoint: keras.callbacks.ModelCheckpoint, train: tf.data.Dataset,
+                 early_stopping: keras.callbacks.EarlyStopping | None = None):
         super().__init__()
         self.path, self.checkpoint, self.train, self.early_stopping = path, checkpoint, train, early_stopping
         self.epochs: list[dict] = []
@@ -84,12 +75,9 @@ class EpochLog(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self._start)
-        self.epochs.append({
-            "logs": {name: float(value) for name, value in (logs or {}).items()},
-            "seconds": self.seconds[-1],
-            "random_states": [ops.convert_to_numpy(v).tolist() for v in self._random_states()],
-            "params": self.model.count_params(),
-        })
+        self.epochs.append({"logs": {name: float(value) for name, value in (logs or {}).items()},
+                            "seconds": self.seconds[-1], "params": self.model.count_params(),
+                            "random_states": [ops.convert_to_numpy(v).tolist() for v in self._random_states()]})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(self.path, json.dumps(self.epochs))
 

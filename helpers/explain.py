@@ -1,14 +1,10 @@
 """Which words decided: each word's effect on a prediction, measured by occlusion.
 
-For one review, every word in turn is replaced by a placeholder that no vocabulary holds,
-so the vectorizer reads it as the out-of-vocabulary token `[UNK]`: id 1 in an integer
-sequence, the `[UNK]` entry of a bag of words or n-grams. The review keeps its length and
-the other words keep their places. A word's effect is the probability of "positive" with
-the review as written minus the probability with that word occluded: positive when the word
-pushed the model towards "positive". All the occluded copies go through the model as one
-batch. Occlusion is one way of attributing a prediction, with limits: words act together
-(two words that each suffice show a small effect each), and `[UNK]` is itself a word the
-model learned something about.
+Each word in turn is replaced by a placeholder that no vocabulary holds, so the vectorizer reads
+it as `[UNK]`; the review keeps its length and the other words their places. A word's effect is
+P("positive") of the review minus P("positive") with that word occluded, all copies in one
+batch. Its limits: words act together (two that each suffice show a small effect each), and
+`[UNK]` is itself a word the model learned something about.
 """
 
 from __future__ import annotations
@@ -34,17 +30,15 @@ _FONT_SIZE, _CHAR_INCHES = 10, 0.6 * 10 / 72  # DejaVu Sans Mono: 0.6 em per cha
 
 
 def review_words(review: str) -> list[str]:
-    """The words a default `TextVectorization` reads in `review`: lowercased, punctuation
-    stripped, split on whitespace (so "<br />" becomes "br", and "don't" becomes "dont")."""
+    """The words a default `TextVectorization` reads in `review`: lowercased, punctuation stripped,
+    split on whitespace ("<br />" becomes "br", "don't" becomes "dont")."""
     text = tf.strings.regex_replace(tf.strings.lower(review), _PUNCTUATION, "")
     return [word.decode("utf-8") for word in tf.strings.split(text).numpy()]
 
 
 def occluded_reviews(words: list[str], placeholder: str = OCCLUDED) -> list[str]:
-    """The review (its words joined by spaces), then one copy per word with that word
-    replaced by `placeholder`. A vectorizer whose vocabulary lacks `placeholder` reads it as
-    `[UNK]`, so each copy keeps the review's length and the other words' positions. Raises
-    ValueError for a placeholder that standardization would change or split."""
+    """The review (its words joined by spaces), then one copy per word with that word replaced
+    by `placeholder`. ValueError for a placeholder that standardization would change or split."""
     if review_words(placeholder) != [placeholder]:
         raise ValueError(
             f"placeholder {placeholder!r} is not one lowercase word without punctuation: use e.g. {OCCLUDED!r}"
@@ -53,14 +47,9 @@ def occluded_reviews(words: list[str], placeholder: str = OCCLUDED) -> list[str]
 
 
 def word_effects(review: str, predict: Callable[[list[str]], np.ndarray]) -> tuple[list[str], np.ndarray, float]:
-    """`(words, effects, probability)` of `review`, with one call of `predict`.
-
-    `predict` takes a list of texts and returns their probabilities of "positive", of shape
-    (n,) or (n, 1) (see `text_predictor`). `effects[i]` is the probability of the review
-    minus that of the review with word i occluded. Words past a sequence model's length are
-    cut by its vectorizer, so their effect is 0. The empty review gives no words and its
-    probability (a masked LSTM on a GPU refuses that fully masked row: see `text_predictor`).
-    """
+    """`(words, effects, probability)` of `review`, with one call of `predict` (texts → their
+    P("positive"), shape (n,) or (n, 1): see `text_predictor`). `effects[i]` is the review's
+    probability minus that with word i occluded; words past a sequence model's length have 0."""
     words = review_words(review)
     texts = occluded_reviews(words)
     probabilities = np.asarray(predict(texts), dtype=np.float64)
@@ -72,13 +61,9 @@ def word_effects(review: str, predict: Callable[[list[str]], np.ndarray]) -> tup
 
 
 def text_predictor(model: keras.Model, vectorizer: keras.layers.TextVectorization) -> Callable[[list[str]], np.ndarray]:
-    """A `predict` for `word_effects`: texts → `vectorizer` → `model`, all in one batch.
-
-    Works for models on integer sequences and on multi-hot bags alike; returns the model's
-    first output column, shape (n,). An occluded row is never fully masked (the placeholder
-    is `[UNK]`, id 1, not padding), but the empty review is: Keras 3's cuDNN LSTM on a GPU
-    refuses it, so handle the empty review before calling a masked LSTM there.
-    """
+    """A `predict` for `word_effects`: texts → `vectorizer` → `model`, in one batch, for models on
+    sequences and on bags alike. The empty review is a fully masked row, which Keras 3's cuDNN
+    LSTM on a GPU refuses: handle it before calling a masked LSTM there."""
 
     def predict(texts: list[str]) -> np.ndarray:
         vectors = vectorizer(tf.constant(texts, dtype=tf.string))
@@ -93,13 +78,9 @@ def plot_word_effects(
     probabilities: dict[str, float] | None = None,
     title: str | None = None,
 ) -> plt.Figure:
-    """The review's words in coloured boxes, one panel per model, stacked: red pushed the
-    model towards "negative", green towards "positive", on one symmetric colour scale.
-
-    Lines wrap at 14 words; a review longer than 120 words shows its first 120. Each panel is
-    titled with the model's name and, if given, its probability of "positive". Raises
-    ValueError when a model's effects do not match the words one for one.
-    """
+    """The review's words in coloured boxes, one panel per model: red pushed the model towards
+    "negative", green towards "positive", on one symmetric scale. Lines wrap at 14 words; only the
+    first 120 words are shown. ValueError when a model's effects do not match the words."""
     for name, effects in effects_by_model.items():
         if len(effects) != len(words):
             raise ValueError(

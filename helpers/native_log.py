@@ -1,8 +1,7 @@
 """Keep TensorFlow's native log lines (oneDNN, CUDA probing) out of notebook outputs.
 
-TensorFlow's C++ core writes some informational lines straight to file descriptor 2,
-where neither `TF_CPP_MIN_LOG_LEVEL` nor Python's warning filters reach them. Python
-exceptions are unaffected: they are raised, not printed.
+TensorFlow's C++ core writes some lines straight to file descriptor 2, where neither
+`TF_CPP_MIN_LOG_LEVEL` nor Python's warning filters reach them; exceptions are still raised.
 """
 
 from __future__ import annotations

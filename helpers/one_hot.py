@@ -1,17 +1,13 @@
 """The one-hot LSTM of notebook 2, computed by looking rows up instead of multiplying.
 
 An LSTM fed with `CategoryEncoding(num_tokens, output_mode="one_hot")` multiplies each one-hot
-vector by its input kernel (num_tokens × 4·units): that product is one row of the kernel.
-`OneHotLSTM` keeps exactly that kernel, takes the token ids instead of the one-hot vectors,
-gathers the rows of every time step at once, then runs only the recurrence. Same weights in
-the same order and shapes, same outputs and gradients, at a fraction of the cost:
+vector by its input kernel: the product is one row of the kernel. `OneHotLSTM` keeps that
+kernel, takes the token ids, gathers the rows of every step at once, then runs only the
+recurrence (a `keras.ops.scan`, on every backend): the same weights, outputs and gradients as
 
-    literal: layers.Bidirectional(layers.LSTM(32))(layers.CategoryEncoding(20000, output_mode="one_hot")(ids))
-    lookup:  layers.Bidirectional(OneHotLSTM(32, num_tokens=20000))(ids)
+    layers.Bidirectional(layers.LSTM(32))(layers.CategoryEncoding(20000, output_mode="one_hot")(ids))
 
-Written with `keras.ops`, so it runs on every Keras backend (the recurrence is a
-`keras.ops.scan`, not cuDNN, also on a GPU). The layer is registered with Keras, so a saved
-`.keras` model loads once `helpers.one_hot` has been imported.
+at a fraction of the cost. A saved `.keras` model loads once `helpers.one_hot` is imported.
 """
 
 from __future__ import annotations
@@ -23,15 +19,12 @@ from keras import ops
 
 @keras.saving.register_keras_serializable(package="course")
 class OneHotLSTM(keras.layers.LSTM):
-    """`LSTM(units)` over the one-hot encoding of integer token ids in `[0, num_tokens)`.
+    """`LSTM(units)` over the one-hot encoding of `(batch, time)` token ids in `[0, num_tokens)`.
 
-    Takes `(batch, time)` integer ids. An id outside `[0, num_tokens)` is refused, on every
-    backend: called eagerly (concrete ids) the layer raises ValueError; inside a compiled
-    function (`fit`, `predict`, `evaluate`) the step fails with the backend's runtime error
-    (TensorFlow: InvalidArgumentError; JAX: JaxRuntimeError), whose message says which range
-    the ids must be in. On JAX a failed step also leaves the model without its weights (Keras
-    hands their buffers to the compiled step): load it again from its `.keras` file.
-    `dropout` and `recurrent_dropout` are not supported.
+    An id outside that range is refused on every backend: eagerly with ValueError; inside `fit`,
+    `predict` or `evaluate` with the backend's runtime error (TensorFlow's InvalidArgumentError,
+    JAX's JaxRuntimeError) naming the range. On JAX a failed step also leaves the model without
+    its weights: load it again from its `.keras` file. No `dropout` or `recurrent_dropout`.
     """
 
     def __init__(self, units: int, num_tokens: int, **kwargs):
@@ -55,11 +48,8 @@ class OneHotLSTM(keras.layers.LSTM):
         return super().call(projected, initial_state=initial_state, mask=mask, training=training)
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
-        """The LSTM recurrence on inputs that already are `x_t @ kernel`, one step per token.
-
-        Returns what `keras.layers.RNN` expects: the last output, the outputs of every step
-        (in the order they were computed: reversed with `go_backwards`) and the final states.
-        """
+        """The LSTM recurrence on inputs that already are `x_t @ kernel`; returns what
+        `keras.layers.RNN` expects: the last output, every step's (in computed order) and the states."""
         cell = self.cell
         steps = ops.transpose(sequences, (1, 0, 2))  # time first: scan walks the first axis
         masks = ops.expand_dims(ops.transpose(ops.cast(mask, "bool")), -1) if mask is not None else None
@@ -93,13 +83,9 @@ class OneHotLSTM(keras.layers.LSTM):
 
 
 def _ids_in_range(ids, num_tokens: int):
-    """`ids`, refused when one is outside [0, num_tokens) (a gather would not always raise:
-    on a GPU, or on JAX, which fills or wraps around instead).
-
-    Keras has no public op that raises on a value inside a compiled function, so this is the
-    one place where the layer speaks to its backend: concrete ids are checked with NumPy;
-    traced ones by TensorFlow's assertions, or by a JAX callback that raises when the step runs.
-    """
+    """`ids`, refused when one is outside [0, num_tokens): a gather would not always raise (on a
+    GPU, or on JAX, which fills or wraps around). Keras has no public op that raises inside a compiled function,
+    so concrete ids are checked with NumPy, traced ones by TensorFlow's assertions or a JAX callback."""
     message = f"OneHotLSTM: every token id must be in [0, {num_tokens}), as for a one-hot encoding of that size"
     backend = keras.backend.backend()
     if backend == "tensorflow":

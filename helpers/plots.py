@@ -86,11 +86,8 @@ def plot_test_accuracy(runs: dict[str, RunRecord]) -> plt.Figure:
 
 
 def plot_accuracy_against_time(runs: dict[str, RunRecord]) -> plt.Figure:
-    """Test accuracy (95 % interval bars) against training seconds per epoch, one point per model.
-
-    The time axis is logarithmic: the models span two orders of magnitude. Up and to the
-    left is better: more accurate and cheaper.
-    """
+    """Test accuracy (95 % interval bars) against training seconds per epoch (log scale: the models
+    span two orders of magnitude), one point per model; up and to the left is better."""
     figure, axes = plt.subplots(figsize=(8, 4.5))
     for model in COURSE_MODELS:
         run = runs.get(model.key)
@@ -101,8 +98,8 @@ def plot_accuracy_against_time(runs: dict[str, RunRecord]) -> plt.Figure:
         axes.annotate(model.title, (run.mean_seconds_per_epoch, run.test_accuracy), xytext=(6, 4),
                       textcoords="offset points", fontsize=8)
     axes.set_xscale("log")
-    for axis_formatter in (axes.xaxis.set_major_formatter, axes.xaxis.set_minor_formatter):
-        axis_formatter(FuncFormatter(lambda seconds, _: f"{seconds:g}"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _: f"{seconds:g}"))
+    axes.xaxis.set_minor_formatter(FuncFormatter(lambda seconds, _: f"{seconds:g}"))
     profile = next(iter(runs.values())).profile if runs else "?"
     axes.set(xlabel="training seconds per epoch (log scale)", ylabel="test accuracy",
              title=f"Accuracy against cost ({profile} profile; bars: 95 % interval)")
@@ -122,11 +119,8 @@ def _title(key: str) -> str:
 
 
 def project_2d(vectors: np.ndarray) -> tuple[np.ndarray, float]:
-    """Principal-component projection of the rows of `vectors` onto their two main directions.
-
-    Returns the `(n, 2)` coordinates and the share of the rows' variance that the two
-    directions keep. Plain numpy: centre the rows, take the singular value decomposition.
-    """
+    """The rows of `vectors` projected onto their two principal directions (centre, then SVD):
+    `(n, 2)` coordinates, and the share of the variance the two directions keep."""
     centred = np.asarray(vectors, dtype=np.float64) - np.mean(vectors, axis=0)
     _, singular_values, directions = np.linalg.svd(centred, full_matrices=False)
     variance = singular_values**2
@@ -134,11 +128,8 @@ def project_2d(vectors: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def plot_word_map(words: list[str], tables: dict[str, np.ndarray], groups: list[str]) -> plt.Figure:
-    """One panel per embedding: its vectors of `words` (rows in order) projected to 2-D.
-
-    `groups` gives each word's group (for example "film", "positive", "negative"), shown as its
-    colour; each panel's title says how much of the variance the projection keeps.
-    """
+    """One panel per embedding: its vectors of `words` projected to 2-D, coloured by each word's
+    group ("film", "positive", …); each title says how much of the variance the projection keeps."""
     kinds = list(dict.fromkeys(groups))
     colours = dict(zip(kinds, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
     figure, panels = plt.subplots(1, len(tables), figsize=(6.5 * len(tables), 5.5), squeeze=False)

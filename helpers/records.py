@@ -1,10 +1,9 @@
 """The course's JSON records (results, notebook timings, references): one way to keep them.
 
-A record file is one JSON object, written whole and atomically (`storage.write_atomically`)
-under a lock of its own (`storage.data_lock`): concurrent runs each add their entry, and a
-kill or a full disk leaves the previous file. A file that cannot be read back (edited by
-hand, damaged) is never silently reset: it is renamed aside, with a message naming the
-copy kept, and the record starts afresh.
+A record file is one JSON object, written whole and atomically under a lock of its own:
+concurrent runs each add their entry, and a kill or a full disk leaves the previous file. A file
+that cannot be read back is never silently reset: it is renamed aside, with a message, and the
+record starts afresh.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ Entry = TypeVar("Entry")
 
 
 def load_entries(path: Path, entry_type: type[Entry]) -> dict[str, Entry]:
-    """The entries of the record file `path`, by key, each built as `entry_type(**fields)`;
-    empty if there is no file yet, or if it could not be read (then kept aside, as above)."""
+    """The entries of `path` by key, each `entry_type(**fields)`; empty without a readable file."""
     try:
         return _parsed(path, entry_type)
     except (ValueError, TypeError, AttributeError):
@@ -46,7 +44,7 @@ def save_document(path: Path, content: dict) -> None:
 
 
 def _entries_or_aside(path: Path, entry_type: type[Entry]) -> dict[str, Entry]:
-    """The entries of `path`; a file that cannot be read is renamed aside, with a message. Call under the lock."""
+    """The entries of `path`, an unreadable file renamed aside with a message. Call under the lock."""
     try:
         return _parsed(path, entry_type)
     except (ValueError, TypeError, AttributeError) as error:

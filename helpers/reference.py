@@ -109,6 +109,6 @@ def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profi
     dates = sorted(model["recorded_at"][:10] for model in reference.models.values() if "recorded_at" in model)
     devices = sorted({model["device"] for model in reference.models.values() if "device" in model})
     when = (dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}") if dates else "undated"
-    heading = (f"Reference run of the '{reference.profile}' profile, {when}, on {', '.join(devices) or 'an unrecorded device'}"
-               " (how it ran: data/reference/README.md)")
+    device = ", ".join(devices) or "an unrecorded device"
+    heading = f"Reference run of the '{reference.profile}' profile, {when}, on {device} (how it ran: data/reference/README.md)"
     return heading + "\n\n" + text_table(rows)

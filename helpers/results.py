@@ -1,11 +1,8 @@
-"""The record of each training run, kept in `data/results/<profile>.json`, and the results table.
+"""The record of each training run, in `data/results/<profile>.json`, and the results table.
 
-Notebooks 02–07 each add their models' runs; notebook 08 and the course runner read them
-back. The models and the textbook's figures come from `helpers.catalogue`. Test accuracies
-carry a 95 % Wilson interval: the test set is a sample of reviews, and a model's accuracy
-on it is a binomial proportion. Each record also keeps which test reviews the model got
-right, so two models tested on the same reviews are compared review by review
-(McNemar's exact test), which is sharper than comparing their two intervals.
+A test accuracy carries a 95 % Wilson interval (the test set is a sample of reviews). Each record
+keeps which test reviews the model got right, so that two models are compared review by review
+(McNemar's exact test), which is sharper than setting their two intervals side by side.
 """
 
 from __future__ import annotations
@@ -57,12 +54,9 @@ class RunRecord:
 
 
 def accuracy_interval(accuracy: float, reviews: int, z: float = Z_95) -> tuple[float, float]:
-    """The Wilson score interval (95 % by default) of an accuracy measured on `reviews` reviews.
-
-    Unlike the normal approximation (accuracy ± z·√(p(1−p)/n)) it stays inside [0, 1] and
-    holds for accuracies near 0 or 1. Raises ValueError for no reviews or an accuracy
-    outside [0, 1].
-    """
+    """The Wilson score interval (95 % by default) of an accuracy measured on `reviews` reviews:
+    unlike accuracy ± z·√(p(1−p)/n), it stays inside [0, 1]. ValueError for no reviews, or an
+    accuracy outside [0, 1]."""
     if reviews <= 0 or not 0 <= accuracy <= 1:
         raise ValueError(f"an accuracy in [0, 1] on at least one review is needed, got {accuracy} on {reviews}")
     centre = (accuracy + z**2 / (2 * reviews)) / (1 + z**2 / reviews)
@@ -82,7 +76,6 @@ class Comparison:
 
     @property
     def beyond_noise(self) -> bool:
-        """True when the gap is unlikely to be chance (p < 0.05)."""
         return self.p_value < 0.05
 
 
@@ -100,13 +93,10 @@ def review_correctness(record: RunRecord) -> np.ndarray | None:
 
 
 def paired_comparison(first: RunRecord, second: RunRecord) -> Comparison:
-    """`first` against `second`, review by review (McNemar's exact test).
-
-    Only the reviews where exactly one model is right tell them apart: if both were equally
-    accurate, each such review would favour either model with probability 1/2. Raises
-    ValueError when a record does not say which reviews it got right (train it again) or the
-    two were tested on different reviews.
-    """
+    """`first` against `second`, review by review (McNemar's exact test): only the reviews that
+    exactly one model gets right tell them apart, and if both were equally accurate each would
+    favour either with probability 1/2. ValueError for a record without its per-review results,
+    or two records tested on different reviews."""
     mine, theirs = review_correctness(first), review_correctness(second)
     if mine is None or theirs is None:
         raise ValueError(f"{first.model} or {second.model} has no per-review test record: train it again")
@@ -134,16 +124,12 @@ def seconds_text(seconds: float) -> str:
 
 
 def results_path(profile: Profile | str) -> Path:
-    """The results file of `profile` (a Profile or a profile's name)."""
     return data_dir() / "results" / f"{profile_name(profile)}.json"
 
 
 def record_run(record: RunRecord) -> Path:
-    """Add `record` to its profile's results file, replacing an earlier run of the same model.
-
-    A results file that cannot be read is kept aside, with a message (see `records`), so a
-    finished training never loses its record.
-    """
+    """Add `record` to its profile's results file, replacing an earlier run of the same model
+    (an unreadable file is kept aside, with a message: see `records`)."""
     path = results_path(record.profile)
     save_entry(path, record.model, record)
     return path
@@ -156,9 +142,8 @@ def load_runs(profile: Profile | str) -> dict[str, RunRecord]:
 
 
 def results_table(profile: Profile | str) -> str:
-    """A plain-text table of the runs of `profile` (a Profile or a profile's name), beside
-    the textbook's figures. Models not run yet are listed with the notebook that trains them.
-    """
+    """A plain-text table of the runs of `profile` (a Profile or its name) beside the textbook's
+    figures; a model not run yet is listed with the notebook that trains it."""
     runs = load_runs(profile)
     header = ("model", "params (trainable)", "test acc. (95 % interval)", "textbook", "best epoch", "s/epoch", "device")
     rows = [header]
@@ -168,15 +153,9 @@ def results_table(profile: Profile | str) -> str:
         if run is None:
             rows.append((model.title, "not run yet", f"run {model.notebook}.ipynb", textbook, "", "", ""))
             continue
-        rows.append((
-            model.title,
-            f"{run.params_total:,} ({run.params_trainable:,})",
-            _with_interval(run),
-            textbook,
-            f"{run.best_epoch} of {len(run.seconds_per_epoch)}",
-            seconds_text(run.mean_seconds_per_epoch),
-            run.device,
-        ))
+        rows.append((model.title, f"{run.params_total:,} ({run.params_trainable:,})", _with_interval(run), textbook,
+                     f"{run.best_epoch} of {len(run.seconds_per_epoch)}", seconds_text(run.mean_seconds_per_epoch),
+                     run.device))
     return f"Profile: {profile_name(profile)}\n" + text_table(rows)
 
 

@@ -25,12 +25,9 @@ from helpers.text_data import CourseData
 
 
 def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1) -> float:
-    """Mean wall-clock seconds of one training step of a compiled `model` on `batches` after `warmup`.
-
-    The steps train the model: keep a copy of its weights if it must start afresh. The batches
-    (tokens, labels) may be TensorFlow tensors, as `tf.data` gives them: they are turned into
-    NumPy arrays first, which every backend takes, outside the timing.
-    """
+    """Mean wall-clock seconds of one training step of a compiled `model` on `batches` (tokens,
+    labels) after `warmup` steps. The steps train the model: copy its weights first if it must
+    start afresh. Tensors from `tf.data` become NumPy arrays, which every backend takes, untimed."""
     batches = [tuple(np.asarray(part) for part in batch) for batch in batches]
     for tokens, labels in batches[:warmup]:
         model.train_on_batch(tokens, labels)
@@ -50,13 +47,8 @@ def backup_dir(profile_name: str, model_key: str) -> Path:
     return data_dir() / "backups" / profile_name / model_key
 
 
-def train_and_evaluate(
-    model: keras.Model,
-    data: CourseData,
-    model_key: str,
-    notes: dict[str, str] | None = None,
-    save_as: keras.Model | None = None,
-) -> RunRecord:
+def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, notes: dict[str, str] | None = None,
+                       save_as: keras.Model | None = None) -> RunRecord:
     """Fit `model` on `data`, keep the epoch with the lowest validation loss, test it, record it.
 
     The best epoch is saved as `.keras` and loaded back from that file for the test, so the
@@ -119,10 +111,8 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 def early_stopping(profile: Profile) -> keras.callbacks.EarlyStopping | None:
-    """The profile's early stopping on the validation loss, or None if it trains every epoch.
-
-    No `restore_best_weights`: the `ModelCheckpoint` beside it keeps the best epoch.
-    """
+    """The profile's early stopping on the validation loss, or None if it trains every epoch (no
+    `restore_best_weights`: the `ModelCheckpoint` beside it keeps the best epoch)."""
     if profile.patience is None:
         return None
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=profile.patience)
@@ -155,22 +145,14 @@ def record_training(
     correct = _tested(model, data)[0] if test_correct is None else test_correct
     metrics = {name: [float(value) for value in values] for name, values in history.history.items()}
     record = RunRecord(
-        model=model_key,
-        profile=profile.name,
-        params_total=int(model.count_params()),
+        model=model_key, profile=profile.name, params_total=int(model.count_params()),
         params_trainable=int(sum(np.prod(w.shape) for w in model.trainable_weights)),
-        test_accuracy=float(test_accuracy),
-        test_loss=float(test_loss),
-        best_epoch=int(np.argmin(metrics["val_loss"])) + 1,
-        history=metrics,
-        seconds_per_epoch=[round(seconds, 1) for seconds in seconds_per_epoch],
-        device=describe_device(),
-        recorded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        checkpoint=str(checkpoint),
-        notes={**(notes or {}), "seed": str(SEED)},
-        test_reviews=len(correct),
-        resumed_after_epoch=resumed_after_epoch,
-        test_correct=correct_bits(correct),
+        test_accuracy=float(test_accuracy), test_loss=float(test_loss),
+        best_epoch=int(np.argmin(metrics["val_loss"])) + 1, history=metrics,
+        seconds_per_epoch=[round(seconds, 1) for seconds in seconds_per_epoch], device=describe_device(),
+        recorded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), checkpoint=str(checkpoint),
+        notes={**(notes or {}), "seed": str(SEED)}, test_reviews=len(correct),
+        resumed_after_epoch=resumed_after_epoch, test_correct=correct_bits(correct),
     )
     record_run(record)
     print(_summary(record, profile))
@@ -191,15 +173,8 @@ def _tested(model: keras.Model, data: CourseData) -> tuple[np.ndarray, float]:
 def _summary(record: RunRecord, profile: Profile) -> str:
     low, high = record.test_interval
     trained = len(record.history["val_loss"])
-    stopped = (
-        f"; stopped after epoch {trained} of {profile.epochs}: val_loss had not improved for "
-        f"{profile.patience} epochs"
-        if trained < profile.epochs and profile.patience
-        else ""
-    )
-    return (
-        f"Test accuracy of the best epoch: {record.test_accuracy:.3f} "
-        f"(95 % interval {low:.3f}–{high:.3f} on {record.test_reviews:,} reviews), "
-        f"best epoch {record.best_epoch} of {trained}{stopped} "
-        f"— {seconds_text(record.mean_seconds_per_epoch)} s per epoch on {record.device}"
-    )
+    stopped = (f"; stopped after epoch {trained} of {profile.epochs}: val_loss had not improved for "
+               f"{profile.patience} epochs" if trained < profile.epochs and profile.patience else "")
+    return (f"Test accuracy of the best epoch: {record.test_accuracy:.3f} (95 % interval {low:.3f}–{high:.3f} on "
+            f"{record.test_reviews:,} reviews), best epoch {record.best_epoch} of {trained}{stopped} "
+            f"— {seconds_text(record.mean_seconds_per_epoch)} s per epoch on {record.device}")

@@ -7,7 +7,21 @@ import pytest
 
 import helpers.notebook_setup  # noqa: F401  (imports TensorFlow quietly)
 import keras
-from helpers.builders import bag_model, conv_stack_model, receptive_field
+from helpers.builders import bag_model, receptive_field
+
+
+def conv_stack_model(max_tokens=20_000, dim=64, kernel_size=5, dilations=(1, 2, 4), convs_per_block=2):
+    """Notebook 07's stack: residual blocks of separable convolutions over learned embeddings."""
+    inputs = keras.Input(shape=(None,), dtype="int64")
+    x = keras.layers.Embedding(max_tokens, dim)(inputs)
+    for dilation in dilations:
+        residual = x
+        for _ in range(convs_per_block):
+            x = keras.layers.SeparableConv1D(dim, kernel_size, padding="same", dilation_rate=dilation,
+                                             activation="relu")(x)
+        x = keras.layers.add([x, residual])
+    x = keras.layers.Dropout(0.5)(keras.layers.GlobalMaxPooling1D()(x))
+    return keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
 
 
 def test_bag_model_count_depends_only_on_the_vocabulary():

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import keras
+
 from conftest import build_imdb_archive
 
 from helpers.config import MAX_TOKENS, Profile
@@ -44,6 +46,17 @@ def test_vectorizer_is_adapted_on_the_texts_with_the_course_settings(reviews):
     assert vectorizer.get_vocabulary()[:3] == ["", "[UNK]", "wonderful"]
     assert vectorizer.get_config()["max_tokens"] == MAX_TOKENS
     assert vectorizer(["a wonderful zzz"]).shape == (1, 6)
+
+
+def test_a_model_with_the_vectorizer_saves_and_loads_words_with_line_separators(tmp_path):
+    texts = tf.data.Dataset.from_tensor_slices((["a shrine\x85shrine", "a film\u2028night"], [1, 0])).batch(2)
+    vectorizer = make_vectorizer(texts, sequence_length=4)
+    inputs = keras.Input(shape=(1,), dtype="string")
+    model = keras.Model(inputs, vectorizer(inputs))
+    model.save(tmp_path / "model.keras")
+    reloaded = keras.models.load_model(tmp_path / "model.keras")
+    assert reloaded.layers[-1].get_vocabulary() == vectorizer.get_vocabulary()
+    assert "shrine\x85shrine" in vectorizer.get_vocabulary()
 
 
 def test_loading_twice_gives_the_same_vocabulary_and_training_order(tmp_path, monkeypatch):
