@@ -17,8 +17,9 @@ from helpers.config import MAX_TOKENS
 def bag_model(max_tokens: int = MAX_TOKENS, hidden: int = 16) -> keras.Model:
     """Dense(hidden, relu), Dropout(0.5), Dense(1, sigmoid) on a multi-hot vector, compiled as
     every model of the course (RMSprop, binary cross-entropy, accuracy): 320,033 parameters."""
-    inputs = keras.Input(shape=(max_tokens,))
-    x = layers.Dropout(0.5)(layers.Dense(hidden, activation="relu")(inputs))
+    inputs = keras.Input(shape=(max_tokens,))  # the layers in the notebook's order: their seeds are drawn in turn
+    x = layers.Dense(hidden, activation="relu")(inputs)
+    x = layers.Dropout(0.5)(x)
     model = keras.Model(inputs, layers.Dense(1, activation="sigmoid")(x))
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
     return model

@@ -29,6 +29,18 @@ def test_bag_model_count_depends_only_on_the_vocabulary():
     assert bag_model(max_tokens=100).count_params() == 100 * 16 + 16 + 17
 
 
+def test_bag_model_starts_from_the_weights_of_notebook_06s_model_under_the_same_seed():
+    keras.utils.set_random_seed(1337)
+    inputs = keras.Input(shape=(100,))
+    x = keras.layers.Dense(16, activation="relu")(inputs)
+    x = keras.layers.Dropout(0.5)(x)
+    written = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(x))
+    keras.utils.set_random_seed(1337)
+    built = bag_model(max_tokens=100)
+    for mine, theirs in zip(written.get_weights(), built.get_weights(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+
+
 def test_conv_stack_parameter_count():
     separable = 64 * 5 + 64 * 64 + 64  # depthwise, pointwise, bias
     assert conv_stack_model().count_params() == 20_000 * 64 + 6 * separable + 65 == 1_306_945
