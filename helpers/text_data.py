@@ -38,11 +38,6 @@ class CourseData:
         """Token of each index: 0 is padding (''), 1 is out-of-vocabulary ('[UNK]')."""
         return [str(word) for word in self.vectorizer.get_vocabulary()]
 
-    def decode(self, tokens: np.ndarray) -> str:
-        """Turn a sequence of token indices back into words, leaving out the padding."""
-        vocabulary = self.vocabulary
-        return " ".join(vocabulary[int(i)] for i in np.asarray(tokens) if i != 0)
-
 
 def load_course_data(profile: Profile | str | None = None) -> CourseData:
     """Prepare and load the datasets of `profile`, a Profile or its name (default: the active one).
