@@ -137,7 +137,10 @@ def data_dir() -> Path:
     """The folder for downloads, extracted data, checkpoints and results, created if missing:
     $COURSE_DATA_DIR, else `data/` in the course checkout, else `data/` in the current folder."""
     configured = os.environ.get(DATA_DIR_ENV)
-    root = project_root()
-    path = Path(configured).expanduser() if configured else (root if root is not None else Path.cwd()) / "data"
+    if configured:
+        path = Path(configured).expanduser()
+    else:
+        root = project_root()
+        path = (root if root is not None else Path.cwd()) / "data"
     path.mkdir(parents=True, exist_ok=True)
     return path.resolve()

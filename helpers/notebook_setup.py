@@ -69,10 +69,11 @@ def warn_if_slow(profile: Profile | str, model_key: str, limit_seconds: float = 
     """Before a training on a CPU, say how long it takes on 2 cores, and what to do when that is
     long; on a GPU, name it (the CPU figures do not apply)."""
     profile = as_profile(profile)
-    seconds = None if has_gpu() else estimate_cpu_seconds(profile, model_key)
     if has_gpu():
         print(f"Training on {describe_device()}.")
-    elif seconds is not None and seconds < limit_seconds:
+        return
+    seconds = estimate_cpu_seconds(profile, model_key)
+    if seconds is not None and seconds < limit_seconds:
         print(f"Estimated training time on a 2-core CPU: {_duration(seconds)} at most.")
     elif seconds is not None:
         print(f"No GPU found: training this model under the '{profile.name}' profile takes about "
