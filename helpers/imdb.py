@@ -9,6 +9,8 @@
 `reviews_dir(profile)` returns that folder, or a seeded, class-balanced sample of it for the
 smaller profiles. One process at a time prepares them, and a folder is reused only if it
 matches the manifest written beside it (see `storage`); otherwise it is made again.
+`training_sample(folder, reviews)` picks fewer training reviews of such a folder, for a
+learning curve.
 """
 
 from __future__ import annotations
@@ -190,6 +192,28 @@ def reviews_dir(profile: Profile | str) -> Path:
                         shutil.copyfile(root / split / label / name, partial / split / label / name)
         write_manifest(target, folder_manifest(target, sizes=True, origin=origin))
     return target
+
+
+def training_sample(folder: Path, reviews: int, seed: int = DATA_SEED) -> dict[str, list[Path]]:
+    """A seeded, class-balanced sample of `reviews` training reviews of `folder` (a `reviews_dir`):
+    {class: review files}, `reviews // 2` of each.
+
+    Only `folder/train/` is read, so validation and test reviews never enter. The samples are
+    nested: each class's files are shuffled once with `seed` and the first ones taken, so with
+    the same seed a smaller sample is part of every larger one. Raises ValueError for an odd or
+    non-positive `reviews`, or more than the folder holds.
+    """
+    if reviews <= 0 or reviews % 2:
+        raise ValueError(f"a balanced sample needs an even, positive number of reviews, got {reviews}")
+    sample = {}
+    for label in CLASSES:
+        files = sorted((folder / "train" / label).glob("*.txt"))
+        if reviews // 2 > len(files):
+            raise ValueError(f"{reviews:,} training reviews need {reviews // 2:,} {label} reviews, but "
+                             f"{folder / 'train' / label} has {len(files):,}: ask for fewer")
+        random.Random(seed).shuffle(files)
+        sample[label] = files[: reviews // 2]
+    return sample
 
 
 def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:

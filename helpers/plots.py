@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from helpers.catalogue import COURSE_MODELS
-from helpers.results import RunRecord
+from helpers.results import RunRecord, accuracy_interval
 
 
 def plot_review_lengths(lengths: np.ndarray, cut: int, textbook_cut: int = 600) -> plt.Figure:
@@ -104,6 +104,33 @@ def plot_accuracy_against_time(runs: dict[str, RunRecord]) -> plt.Figure:
     axes.set(xlabel="training seconds per epoch (log scale)", ylabel="test accuracy",
              title=f"Accuracy against cost ({profile} profile; bars: 95 % interval)")
     axes.grid(True, which="both", alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def plot_learning_curve(curves: dict[str, dict[int, RunRecord]],
+                        references: dict[str, tuple[int, float, int]] | None = None) -> plt.Figure:
+    """Test accuracy (95 % interval bars) against training reviews (log scale): one line per model
+    of `curves`, {label: {training reviews: its record}}. `references`, {label of a curve:
+    (training reviews, accuracy, test reviews)}, are results of another run (a full-size
+    reference): drawn hollow in the curve's colour, apart from it, with their own intervals."""
+    figure, axes = plt.subplots(figsize=(8, 4.5))
+    for label, runs in curves.items():
+        sizes = sorted(runs)
+        errors = np.array([_interval_error(runs[size]) for size in sizes]).T.reshape(2, len(sizes))
+        line = axes.errorbar(sizes, [runs[size].test_accuracy for size in sizes], yerr=errors, fmt="o-",
+                             capsize=4, label=label)
+        if references and label in references:
+            reviews, accuracy, tested = references[label]
+            low, high = accuracy_interval(accuracy, tested)
+            axes.errorbar([reviews], [accuracy], yerr=[[accuracy - low], [high - accuracy]], fmt="o", mfc="white",
+                          color=line[0].get_color(), capsize=4, label=f"{label}: full-size reference")
+    axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda reviews, _: f"{reviews:,.0f}"))
+    axes.set(xlabel="training reviews (log scale)", ylabel="test accuracy",
+             title="Test accuracy against the number of training reviews (bars: 95 % interval)")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=8)
     figure.tight_layout()
     return figure
 

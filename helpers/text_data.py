@@ -3,20 +3,21 @@
 `load_course_data(profile)` is the one call each notebook makes: it prepares whatever is missing
 on disk, loads the three splits with `keras.utils.text_dataset_from_directory`, adapts the
 vectorizer on the training texts only, and vectorizes each split once, cached and prefetched.
+`with_fewer_training_reviews` keeps all that but trains on a smaller sample of the reviews.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.config import MAX_TOKENS, SEED, Profile, as_profile
-from helpers.imdb import count_reviews, reviews_dir
+from helpers.config import DATA_SEED, MAX_TOKENS, SEED, Profile, as_profile
+from helpers.imdb import CLASSES, count_reviews, reviews_dir, training_sample
 
 
 @dataclass
@@ -61,6 +62,24 @@ def load_course_data(profile: Profile | str | None = None) -> CourseData:
         test=vectorize(raw_test, vectorizer, profile.batch_size, sizes["test"]),
         reviews=sizes,
     )
+
+
+def with_fewer_training_reviews(data: CourseData, reviews: int, seed: int = DATA_SEED) -> CourseData:
+    """`data` trained on `reviews` of its training reviews: a seeded, balanced, nested sample
+    (`imdb.training_sample`), vectorized by the same vectorizer. The validation and test sets and
+    the vocabulary stay those of `data`. The profile is renamed `<name>-<reviews>-train`, which
+    keeps the checkpoints and results of the smaller training set apart. ValueError as
+    `training_sample`'s.
+    """
+    sample = training_sample(reviews_dir(data.profile), reviews, seed)
+    files = [(path, label) for label in CLASSES for path in sample[label]]
+    texts = tf.data.Dataset.from_tensor_slices(
+        ([path.read_bytes() for path, _ in files], [CLASSES.index(label) for _, label in files]))
+    raw_train = texts.batch(data.profile.batch_size).map(lambda text, label: (_valid_utf8(text), label))
+    profile = replace(data.profile, name=f"{data.profile.name}-{reviews}-train",
+                      description=f"{data.profile.description}, trained on {reviews:,} of its training reviews")
+    return replace(data, profile=profile, raw_train=raw_train, reviews={**data.reviews, "train": reviews},
+                   train=vectorize(raw_train, data.vectorizer, profile.batch_size, reviews, shuffle=True))
 
 
 def load_reviews(folder: Path, batch_size: int, shuffle: bool = False) -> tf.data.Dataset:

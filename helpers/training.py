@@ -48,7 +48,7 @@ def backup_dir(profile_name: str, model_key: str) -> Path:
 
 
 def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, notes: dict[str, str] | None = None,
-                       save_as: keras.Model | None = None) -> RunRecord:
+                       save_as: keras.Model | None = None, verbose: int | str = "auto") -> RunRecord:
     """Fit `model` on `data`, keep the epoch with the lowest validation loss, test it, record it.
 
     The best epoch is saved as `.keras` and loaded back from that file for the test, so the
@@ -57,7 +57,8 @@ def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, not
     the profile's `patience`, training stops once the validation loss has not improved for that
     many epochs. With `save_as`, a model of the same weights (notebook 2's literal one-hot model,
     trained through its fast twin) gets the best epoch's weights and is what the checkpoint
-    holds; the test runs on the trained model, which predicts the same, faster. An unfinished run
+    holds; the test runs on the trained model, which predicts the same, faster. `verbose` is
+    `fit`'s (0: no line per epoch, only the summary). An unfinished run
     of the same model and profile is resumed. On TensorFlow, ops run deterministically from here
     on, so that a re-run with the same seed repeats on the same machine (on JAX the seed suffices).
     """
@@ -79,6 +80,7 @@ def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, not
             epochs=profile.epochs,
             shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
             callbacks=callbacks,
+            verbose=verbose,
         )
         best = keras.models.load_model(checkpoint)
         correct, test_loss = _tested(best, data)
