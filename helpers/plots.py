@@ -126,7 +126,9 @@ def plot_learning_curve(curves: dict[str, dict[int, RunRecord]],
             axes.errorbar([reviews], [accuracy], yerr=[[accuracy - low], [high - accuracy]], fmt="o", mfc="white",
                           color=line[0].get_color(), capsize=4, label=f"{label}: full-size reference")
     axes.set_xscale("log")
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda reviews, _: f"{reviews:,.0f}"))
+    sizes = {size for runs in curves.values() for size in runs} | {size for size, _, _ in (references or {}).values()}
+    axes.set_xticks(sorted(sizes), [f"{size:,}" for size in sorted(sizes)])
+    axes.xaxis.set_minor_formatter(FuncFormatter(lambda *_: ""))
     axes.set(xlabel="training reviews (log scale)", ylabel="test accuracy",
              title="Test accuracy against the number of training reviews (bars: 95 % interval)")
     axes.grid(True, which="both", alpha=0.3)

@@ -97,6 +97,7 @@ def test_learning_curve_joins_each_model_s_points_and_sets_the_reference_apart()
     curves = {"learned": {200: a_record(0.55), 5000: a_record(0.81)}, "GloVe": {200: a_record(0.62), 5000: a_record(0.72)}}
     axes = plot_learning_curve(curves, {"GloVe": (20_000, 0.858, 25_000)}).axes[0]
     assert axes.get_xscale() == "log"
+    assert [label.get_text() for label in axes.get_xticklabels()] == ["200", "5,000", "20,000"]
     lines = [(list(line.get_xdata()), list(line.get_ydata())) for line in axes.lines if line.get_linestyle() == "-"]
     assert lines == [([200, 5000], [0.55, 0.81]), ([200, 5000], [0.62, 0.72])]
     reference = [line for line in axes.lines if list(line.get_xdata()) == [20_000] and line.get_marker() == "o"]
