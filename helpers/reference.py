@@ -96,7 +96,7 @@ def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profi
     rows = [header]
     for model in catalogue.COURSE_MODELS:
         expected, run = reference.models.get(model.key), runs.get(model.key)
-        textbook = f"{model.textbook_accuracy:.3f}" if model.textbook_accuracy else "–"
+        textbook = model.textbook_text
         yours = f"{run.test_accuracy:.3f}" if run else "not run yet"
         if expected is None:
             rows.append((model.title, "not in the reference yet", textbook, "", "", yours))
