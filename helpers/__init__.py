@@ -12,7 +12,7 @@ Importing the package loads no TensorFlow, so that the command line starts at on
 below come from `config` on first use, so that it reports a malformed $COURSE_SEED in one line.
 """
 
-__all__ = ["MAX_TOKENS", "PROFILES", "SEED", "Profile", "data_dir", "get_profile"]
+__all__ = ["MAX_TOKENS", "PROFILES", "SEED", "Profile", "data_dir", "get_profile", "keep_data_on_drive"]
 
 
 def __getattr__(name: str):

@@ -20,6 +20,11 @@ class CourseModel:
     textbook_accuracy: float | None
     params: int
 
+    @property
+    def textbook_text(self) -> str:
+        """The textbook's figure with the precision it gives it ("0.87" for its 87 %), or "–"."""
+        return "–" if self.textbook_accuracy is None else f"{self.textbook_accuracy:g}"
+
 
 COURSE_MODELS = (
     CourseModel("one_hot", "One-hot BiLSTM", "02_one_hot_bidirectional_lstm", 0.877, 5_128_513),

@@ -1,6 +1,7 @@
 """Where the course keeps its files, and the run profiles that size it.
 
-Every path the helpers write to comes from `data_dir()`. A profile sets how much of the real
+Every path the helpers write to comes from `data_dir()`; on Colab, `keep_data_on_drive` keeps
+what the notebooks produce on Google Drive. A profile sets how much of the real
 data is used and how long the models train, never the architecture; `custom_profile` derives
 one of your own from a built-in one.
 """
@@ -9,9 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+# What the notebooks produce, kept on Drive by `keep_data_on_drive`; downloads and reviews stay local.
+DRIVE_KEPT = ("models", "backups", "results")
+DRIVE_FOLDER = "/content/drive/MyDrive/seq-models-course"
 PROFILE_ENV, DATA_DIR_ENV, SEED_ENV = "COURSE_PROFILE", "COURSE_DATA_DIR", "COURSE_SEED"
 DEFAULT_PROFILE = "quick"
 MAX_TOKENS = 20_000  # vocabulary size of every model: the textbook's
@@ -144,3 +150,40 @@ def data_dir() -> Path:
         path = (root if root is not None else Path.cwd()) / "data"
     path.mkdir(parents=True, exist_ok=True)
     return path.resolve()
+
+
+def keep_data_on_drive(keep: bool, folder: Path | None = None) -> Path | None:
+    """With `keep`, on Colab, mount Google Drive and keep `models/`, `backups/` and `results/` of
+    `data_dir()` in `folder` (default: MyDrive/seq-models-course), so that the next runtime finds
+    them: notebook 8 and later notebooks read the earlier ones' results, and an interrupted
+    training resumes. Downloads and reviews stay on the runtime's disk, quicker to prepare again.
+    Call it before anything reads or writes `data/`. Returns `folder`, or None when nothing is kept
+    (without `keep`, or outside Colab with no `folder`: then it says so)."""
+    on_colab = "google.colab" in sys.modules
+    if not keep:
+        if on_colab:
+            print("Results stay in this runtime; to keep them for other notebooks, set KEEP_DATA_ON_DRIVE = True.")
+        return None
+    if folder is None:
+        if not on_colab:
+            print(f"KEEP_DATA_ON_DRIVE works on Colab only: the data stays in {data_dir()}.")
+            return None
+        from google.colab import drive
+
+        drive.mount(str(Path(DRIVE_FOLDER).parents[1]))
+        folder = Path(DRIVE_FOLDER)
+    local = data_dir()
+    os.environ[DATA_DIR_ENV] = str(local)  # pinned: a change of folder later does not lose the links
+    for name in DRIVE_KEPT:
+        kept, link = folder / name, local / name
+        kept.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink():
+            link.unlink()
+        elif link.is_dir():  # produced before the switch was on: move what Drive lacks
+            for entry in link.iterdir():
+                if not (kept / entry.name).exists():
+                    shutil.move(entry, kept / entry.name)
+            shutil.rmtree(link)
+        link.symlink_to(kept, target_is_directory=True)
+    print(f"Models, backups and results are kept on Drive, in {folder}.")
+    return folder

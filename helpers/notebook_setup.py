@@ -43,7 +43,8 @@ def report_setup(profile: Profile | str) -> None:
     if not has_gpu():
         estimates = [(m.key, estimate_cpu_seconds(profile, m.key)) for m in COURSE_MODELS]
         shown = ", ".join(f"{key} {_duration(seconds)}" for key, seconds in estimates if seconds is not None)
-        print(f"No GPU: training times on a 2-core CPU with TensorFlow, at most: {shown}")
+        print(f"No GPU: training times at most, measured on a 2-core CPU with TensorFlow and scaled to this "
+              f"profile: {shown}")
 
 
 def enable_determinism() -> None:
@@ -66,19 +67,20 @@ def estimate_cpu_seconds(profile: Profile | str, model_key: str) -> float | None
 
 
 def warn_if_slow(profile: Profile | str, model_key: str, limit_seconds: float = 1800) -> None:
-    """Before a training on a CPU, say how long it takes on 2 cores, and what to do when that is
-    long; on a GPU, name it (the CPU figures do not apply)."""
+    """Before a training on a CPU, say how long it takes on 2 cores (figures measured on a CPU),
+    and what to do when that is long; on a GPU, name it and give no figure."""
     profile = as_profile(profile)
     if has_gpu():
         print(f"Training on {describe_device()}.")
         return
     seconds = estimate_cpu_seconds(profile, model_key)
     if seconds is not None and seconds < limit_seconds:
-        print(f"Estimated training time on a 2-core CPU: {_duration(seconds)} at most.")
+        print(f"Estimated training time on a CPU, from times measured on 2 cores with TensorFlow: "
+              f"{_duration(seconds)} at most.")
     elif seconds is not None:
-        print(f"No GPU found: training this model under the '{profile.name}' profile takes about "
-              f"{_duration(seconds)} on a 2-core CPU. Use a GPU (Colab: Runtime > Change runtime type), "
-              "or pick the 'quick' profile in the setup cell.")
+        print(f"No GPU found: training this model under the '{profile.name}' profile takes "
+              f"{_duration(seconds)} on a 2-core CPU (measured with TensorFlow). Use a GPU (Colab: Runtime > "
+              "Change runtime type), or pick the 'quick' profile in the setup cell.")
 
 
 def _gpu_name() -> str | None:

@@ -10,7 +10,9 @@ regression check allows (`helpers.instructor.regression`):
      "notebooks": {"03_learned_embeddings": {"minutes": 3.4, "peak_memory_gib": 2.1, …}},
      "environment": {"python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "cpu": …}}
 
-Notebook 08 shows the full profile's reference beside the learner's run with `reference_table`.
+Notebook 08 shows the full profile's reference beside the learner's run with `reference_table`,
+and, where the learner has no run yet (a new Colab runtime), the profile's own reference in its
+place (`reference_in_place_of_runs`).
 """
 
 from __future__ import annotations
@@ -88,6 +90,20 @@ def load_reference(profile: Profile | str, path: Path | None = None) -> Referenc
     return reference
 
 
+def reference_in_place_of_runs(profile: Profile | str) -> str:
+    """What notebook 8 shows when the data folder holds no run of `profile`: the profile's
+    reference, labelled as not the learner's run, and what to run to see one's own."""
+    name = profile_name(profile)
+    todo = (f"run notebooks 2 to 7 under the '{name}' profile (on Colab with KEEP_DATA_ON_DRIVE = True in their "
+            "setup cells), then this notebook again")
+    try:
+        reference = load_reference(name)
+    except FileNotFoundError:
+        return f"No runs of the '{name}' profile here yet, and no reference run of it to show: to see yours, {todo}."
+    return (f"No runs of the '{name}' profile here yet. In their place, the course's reference run, not yours: "
+            f"to see yours, {todo}.\n\n" + reference_table(reference, {}, name))
+
+
 def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profile: Profile | str) -> str:
     """A plain-text table of `reference` (intervals, textbook figures, epochs, time) beside the
     test accuracies of `runs`, a learner's runs of `runs_profile` (a Profile or its name)."""
@@ -96,7 +112,7 @@ def reference_table(reference: Reference, runs: dict[str, RunRecord], runs_profi
     rows = [header]
     for model in catalogue.COURSE_MODELS:
         expected, run = reference.models.get(model.key), runs.get(model.key)
-        textbook = f"{model.textbook_accuracy:.3f}" if model.textbook_accuracy else "–"
+        textbook = model.textbook_text
         yours = f"{run.test_accuracy:.3f}" if run else "not run yet"
         if expected is None:
             rows.append((model.title, "not in the reference yet", textbook, "", "", yours))

@@ -148,7 +148,7 @@ def results_table(profile: Profile | str) -> str:
     header = ("model", "params (trainable)", "test acc. (95 % interval)", "textbook", "best epoch", "s/epoch", "device")
     rows = [header]
     for model in catalogue.COURSE_MODELS:
-        textbook = f"{model.textbook_accuracy:.3f}" if model.textbook_accuracy else "–"
+        textbook = model.textbook_text
         run = runs.get(model.key)
         if run is None:
             rows.append((model.title, "not run yet", f"run {model.notebook}.ipynb", textbook, "", "", ""))

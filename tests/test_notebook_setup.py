@@ -33,12 +33,21 @@ def test_on_a_cpu_a_long_training_says_what_to_do(monkeypatch, capsys):
     monkeypatch.setattr(notebook_setup, "has_gpu", lambda: False)
     notebook_setup.warn_if_slow(PROFILES["full"], "masking")
     expected = notebook_setup._duration(notebook_setup.estimate_cpu_seconds(PROFILES["full"], "masking"))
-    assert f"takes about {expected} on a 2-core CPU. Use a GPU" in capsys.readouterr().out
+    assert f"takes {expected} on a 2-core CPU (measured with TensorFlow). Use a GPU" in capsys.readouterr().out
     notebook_setup.report_setup(PROFILES["quick"])
     shown = capsys.readouterr().out
+    assert "No GPU: training times at most, measured on a 2-core CPU with TensorFlow" in shown
     assert "Keras 3." in shown and "TensorFlow 2." in shown
     assert f"(backend: {keras.backend.backend()})" in shown
     assert all(model.key in shown for model in COURSE_MODELS)
+
+
+def test_on_a_cpu_a_short_training_gives_its_estimate_as_measured_on_a_cpu(monkeypatch, capsys):
+    monkeypatch.setattr(notebook_setup, "has_gpu", lambda: False)
+    notebook_setup.warn_if_slow(PROFILES["quick"], "masking")
+    expected = notebook_setup._duration(notebook_setup.estimate_cpu_seconds(PROFILES["quick"], "masking"))
+    assert capsys.readouterr().out == (
+        f"Estimated training time on a CPU, from times measured on 2 cores with TensorFlow: {expected} at most.\n")
 
 
 def test_unknown_model_key_lists_the_known_ones():

@@ -4,8 +4,9 @@ model of the catalogue built by its own notebook's code, with the catalogue's si
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import nbformat
 import numpy as np
@@ -59,3 +60,28 @@ def test_notebook_model_has_the_catalogue_parameter_count(model, capsys):
     exec(TransformerManager().transform_cell(code_cells(notebook)[0]), namespace)  # noqa: S102
     exec(tagged[0], namespace)  # noqa: S102
     assert namespace["model"].count_params() == model.params
+
+
+def run_setup_cell(namespace: dict) -> None:
+    exec(TransformerManager().transform_cell(code_cells(read(NOTEBOOKS[0]))[0]), namespace)  # noqa: S102
+
+
+def test_setup_cell_without_the_helpers_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "helpers", None)  # as where the course was never installed
+    with pytest.raises(ModuleNotFoundError, match=r"run `pip install -e \.` in its folder") as error:
+        run_setup_cell({})
+    assert error.value.__suppress_context__  # one line, not the import's traceback too
+
+
+def test_setup_cell_on_colab_installs_from_the_course_address_and_explains_a_failed_install(monkeypatch):
+    from helpers.instructor.publish import course_address
+
+    magics = []
+    ipython = SimpleNamespace(run_line_magic=lambda name, line: magics.append((name, line)))  # pip fails quietly
+    monkeypatch.setitem(sys.modules, "google.colab", ModuleType("google.colab"))
+    monkeypatch.setitem(sys.modules, "helpers", None)
+    with pytest.raises(ModuleNotFoundError, match="the install above failed"):
+        run_setup_cell({"get_ipython": lambda: ipython})
+    address = course_address(Path(__file__).resolve().parents[1])
+    assert [name for name, _ in magics] == ["pip"]
+    assert f"git+https://github.com/{address.repository}@{address.branch}" in magics[0][1]

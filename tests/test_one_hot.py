@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 
 import numpy as np
@@ -162,6 +163,22 @@ def test_masked_steps_are_skipped_as_keras_lstm_skips_them(return_sequences):
     lookup.build(tokens.shape)
     lookup.set_weights(literal.get_weights())
     np.testing.assert_allclose(lookup(tokens, mask=mask), expected, atol=1e-5)
+
+
+def test_the_literal_lstm_asks_the_backend_for_its_fused_kernel_and_the_twin_never_does(monkeypatch):
+    """Keras' LSTM first offers the sequence to the backend's `lstm` (cuDNN on a GPU; on a CPU it
+    declines with NotImplementedError and Keras loops step by step); OneHotLSTM always loops."""
+    offered = []
+
+    def backend_lstm(inputs, *args, **kwargs):
+        offered.append(tuple(inputs.shape))
+        raise NotImplementedError  # as the backend does where cuDNN cannot run: Keras falls back to its loop
+
+    monkeypatch.setattr(importlib.import_module("keras.src.layers.rnn.lstm").backend, "lstm", backend_lstm)
+    literal, lookup = twins()
+    tokens = token_batch()
+    np.testing.assert_allclose(lookup(tokens), literal(tokens), atol=1e-5)
+    assert offered == [(6, 12, TOKENS)] * 2  # both directions of the literal model, its one-hot input; none of the twin's
 
 
 @pytest.mark.usefixtures("isolated_data_dir")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,11 +40,18 @@ def test_environment_yml_installs_the_declared_dependencies_and_the_package():
     assert pip_section_of_environment_yml() == declared | {"-e ."}
 
 
-def test_environment_yml_and_pyproject_state_the_python_floor_of_the_course():
-    lines = (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
-    assert any(line.startswith("  - python>=3.11.4,<3.12") for line in lines)
+def test_pyproject_environment_yml_and_the_readme_state_the_same_supported_pythons():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["requires-python"] == ">=3.11.4"
+    requires = SpecifierSet(project["requires-python"])
+    assert "3.11.3" not in requires and "3.11.4" in requires  # tarfile's extraction filters came with 3.11.4
+    supported = sorted(int(c.rsplit(".", 1)[1]) for c in project["classifiers"] if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c))
+    conda = re.search(r"^  - python([<>=!~][^\s#]*)", (ROOT / "environment.yml").read_text(encoding="utf-8"), re.M)
+    assert conda is not None
+    conda_minors = [minor for minor in range(11, 20) if f"3.{minor}.4" in SpecifierSet(conda.group(1))]
+    minors = [minor for minor in supported if f"3.{minor}.4" in requires]
+    quick_start = (ROOT / "README.md").read_text(encoding="utf-8").split("## Quick start", 1)[1].split("```", 1)[0]
+    assert minors == supported == conda_minors == [11, 12, 13]
+    assert all(f"3.{minor}" in quick_start for minor in minors) and "3.11.4" in quick_start
 
 
 def imported_packages(source: str) -> set[str]:
@@ -75,8 +83,9 @@ def test_the_core_is_what_the_notebooks_and_their_helpers_import():
     # Only the runner (and its progress display) needs the `lab` extra (traitlets comes with nbclient), and GloVe's
     # offline vectors the `glove-offline` one; each says what to install when it is missing.
     # The one-hot layer and the setup report import JAX only on that backend, which needs the `jax`
-    # extra anyway.
+    # extra anyway. `keep_data_on_drive` imports google.colab only on Colab, which has it.
     allowed = {
+        "config.py": core | {"google"},
         "instructor/runner.py": core | requirement_names(extras["lab"]) | {"traitlets"},
         "instructor/progress.py": core | requirement_names(extras["lab"]),
         "glove.py": core | requirement_names(extras["glove-offline"]),

@@ -25,6 +25,9 @@ from helpers import training
 from helpers.config import PROFILES, SEED
 from helpers.text_data import CourseData, load_reviews, make_vectorizer, vectorize
 
+if "DRIVE" in os.environ:  # a folder standing in for Google Drive
+    from helpers.config import keep_data_on_drive
+    keep_data_on_drive(True, Path(os.environ["DRIVE"]))
 keras.utils.set_random_seed(SEED)
 reviews = Path(sys.argv[1])
 raw = {split: load_reviews(reviews / split, 8, shuffle=split == "train") for split in ("train", "val", "test")}
@@ -79,7 +82,7 @@ def write_reviews(folder: Path) -> Path:
 def run_training(
     reviews: Path, data_dir: Path, kill_at_epoch: int | None = None, **settings: str
 ) -> subprocess.CompletedProcess:
-    """Train in a new process; `settings` (EPOCHS, PATIENCE, LEARNING_RATE) change the run."""
+    """Train in a new process; `settings` (EPOCHS, PATIENCE, LEARNING_RATE, DRIVE) change the run."""
     env = os.environ | {"COURSE_DATA_DIR": str(data_dir), "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": str(ROOT)}
     env |= settings
     if kill_at_epoch is not None:
@@ -136,3 +139,19 @@ def test_killed_run_with_early_stopping_resumes_and_stops_at_the_same_epoch(tmp_
     assert resumed["history"] == uninterrupted["history"]
     assert resumed["weights"] == uninterrupted["weights"]
     assert resumed["test_accuracy"] == uninterrupted["test_accuracy"]
+
+
+def test_run_killed_in_one_runtime_resumes_in_a_new_one_from_drive(tmp_path):
+    """Colab with KEEP_DATA_ON_DRIVE: each runtime has a fresh data folder, Drive stays."""
+    reviews, drive = write_reviews(tmp_path / "reviews"), tmp_path / "drive"
+    killed = run_training(reviews, tmp_path / "runtime1", kill_at_epoch=2, DRIVE=str(drive))
+    assert killed.returncode == -9, killed.stderr[-3000:]
+    assert len(json.loads((drive / "backups" / "tiny" / "tiny_model" / "epochs.json").read_text())) == 2
+
+    resumed_process = run_training(reviews, tmp_path / "runtime2", DRIVE=str(drive))
+    resumed = result_of(resumed_process)
+
+    assert (resumed["resumed_after_epoch"], resumed["epochs"]) == (2, 4)
+    assert "tiny_model" in json.loads((drive / "results" / "tiny.json").read_text())
+    assert (drive / "models" / "tiny" / "tiny_model.keras").is_file()
+    assert not (drive / "backups" / "tiny").exists()

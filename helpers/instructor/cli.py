@@ -2,6 +2,7 @@
 
     python -m helpers run [--profile NAME] [--output DIR] [--check] [NOTEBOOK …]
     python -m helpers reference [--profile NAME] --tolerance T --basis TEXT
+    python -m helpers publish OWNER/NAME [--branch B]
 
 A user's mistake (an unknown profile or notebook, an output folder that cannot be written, a
 missing extra or reference) ends in one line that says what to fix, and exit status 1.
@@ -13,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.config import PROFILES, get_profile
+from helpers.config import PROFILES, get_profile, project_root
 from helpers.instructor.regression import RegressionFailed, check_results, load_reference, write_reference
 
 
@@ -22,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     mistakes: tuple[type[Exception], ...] = (ValueError, OSError, RegressionFailed)  # each message says what to do
     try:
+        if args.command == "publish":
+            return _publish(args.repository, args.branch)
         profile = get_profile(args.profile)
         if args.command == "reference":
             print(f"Reference results written to {write_reference(profile, args.tolerance, args.basis)}")
@@ -60,4 +63,18 @@ def _parser() -> argparse.ArgumentParser:
     reference.add_argument("--profile", choices=list(PROFILES), help="run profile (default: $COURSE_PROFILE, else quick)")
     reference.add_argument("--tolerance", type=float, required=True, help="allowed difference of test accuracies")
     reference.add_argument("--basis", required=True, help="what the tolerance was derived from (measured spread)")
+    publish = commands.add_parser("publish", help="point the install line, Colab badges and links at a copy of the course")
+    publish.add_argument("repository", help="OWNER/NAME of the copy on GitHub")
+    publish.add_argument("--branch", default="main", help="its branch (default: main)")
     return parser
+
+
+def _publish(repository: str, branch: str) -> int:
+    from helpers.instructor.publish import publish
+
+    root = project_root()
+    if root is None:
+        raise ValueError("publish rewrites a checkout of the course: install it with `pip install -e .` from the checkout")
+    changed = publish(root, repository, branch)
+    print("\n".join(changed) if changed else f"Nothing to change: the course already points at {repository}, branch {branch}.")
+    return 0
