@@ -129,18 +129,21 @@ def batches_by_length(rows: tf.data.Dataset, batch_size: int, examples: int | No
     widths (the widest is the rows' own) that holds all its tokens: no token is dropped.
 
     Each run of `group` batches' worth of rows, in the order they come, is sorted by length and
-    batched; with `shuffle`, the batches are shuffled among the `group` around them (seeded,
-    anew each epoch), so that short and long batches alternate. `examples`, the number of rows,
-    tells Keras the steps per epoch (that of plain batches). The label may be any per-row tensor.
+    batched; with `shuffle`, the batches are shuffled through a buffer of `group` batches
+    (seeded, anew each epoch), so that short and long batches alternate. `examples`, the number
+    of rows, tells Keras the steps per epoch (that of plain batches). The label may be any
+    per-row tensor.
     """
     def sorted_batches(tokens: tf.Tensor, labels: tf.Tensor) -> tf.data.Dataset:
         order = tf.argsort(_token_counts(tokens), stable=True)
-        return tf.data.Dataset.from_tensor_slices((tf.gather(tokens, order), tf.gather(labels, order))).batch(batch_size)
+        in_order = (tf.gather(tokens, order), tf.gather(labels, order))
+        return tf.data.Dataset.from_tensor_slices(in_order).batch(batch_size)
 
     def cut(tokens: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         full = tf.shape(tokens, out_type=tf.int64)[1]
-        step = -(-full // widths)
-        width = tf.minimum(full, tf.maximum(tf.constant(1, tf.int64), -(-tf.reduce_max(_token_counts(tokens)) // step)) * step)
+        unit = -(-full // widths)  # the widths are multiples of it, up to `full`
+        units = tf.maximum(tf.constant(1, tf.int64), -(-tf.reduce_max(_token_counts(tokens)) // unit))
+        width = tf.minimum(full, units * unit)
         return tokens[:, :width], labels
 
     batches = rows.batch(group * batch_size).flat_map(sorted_batches).map(cut, num_parallel_calls=tf.data.AUTOTUNE)
