@@ -5,8 +5,9 @@
 Takes the first `--batches` training batches of the profile (the textbook's size by default:
 600 tokens, batch 32; real reviews, a fixed sample of the training split) and trains notebook
 4's masked model on them twice from the same initial weights: on the padded batches, and on
-the same reviews regrouped by `batches_by_length`. Each trains two epochs over the sample; the
-second is the figure (the first also traces or compiles the step for each new batch shape).
+the same reviews regrouped by `batches_by_length`. After one epoch each over the sample (which
+also traces or compiles the step for each new batch shape), the two alternate for `--rounds`
+timed epochs each, so that a machine shared with other work slows both alike.
 Then the model trained on the padded batches predicts every review of the sample both ways:
 the largest difference of a probability should be rounding, while a twin without the mask
 (same weights) changes its predictions.
@@ -37,10 +38,10 @@ def build(mask_zero: bool = True) -> keras.Model:
     return model
 
 
-def epoch_seconds(model: keras.Model, batches: tf.data.Dataset) -> list[float]:
+def epoch_seconds(model: keras.Model, batches: tf.data.Dataset) -> float:
     timer = EpochTimer()
-    model.fit(batches, epochs=2, verbose=0, shuffle=False, callbacks=[timer])
-    return timer.seconds
+    model.fit(batches, epochs=1, verbose=0, shuffle=False, callbacks=[timer])
+    return timer.seconds[0]
 
 
 def probabilities(model: keras.Model, batches: tf.data.Dataset, reviews: int) -> np.ndarray:
@@ -55,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="full")
     parser.add_argument("--batches", type=int, default=150, help="training batches in the sample")
+    parser.add_argument("--rounds", type=int, default=2, help="timed epochs of each, alternating")
     args = parser.parse_args()
     profile = get_profile(args.profile)
     data = load_course_data(profile)
@@ -74,11 +76,15 @@ def main() -> None:
     on_padded = build()
     on_bucketed = build()
     on_bucketed.set_weights(on_padded.get_weights())
-    seconds = {"padded": epoch_seconds(on_padded, padded)}
-    print(f"padded:    epochs of {seconds['padded'][0]:.1f} and {seconds['padded'][1]:.1f} s", flush=True)
-    seconds["by length"] = epoch_seconds(on_bucketed, bucketed)
-    print(f"by length: epochs of {seconds['by length'][0]:.1f} and {seconds['by length'][1]:.1f} s", flush=True)
-    print(f"second epoch by length / padded: {seconds['by length'][1] / seconds['padded'][1]:.2f}")
+    runs = {"padded": (on_padded, padded), "by length": (on_bucketed, bucketed)}
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    for round_ in range(args.rounds + 1):  # round 0: the first epoch, which also builds the steps
+        for name, (model, batches) in runs.items():
+            seconds[name].append(epoch_seconds(model, batches))
+            print(f"{name:>9}: {'first' if round_ == 0 else 'timed'} epoch {seconds[name][-1]:.1f} s", flush=True)
+    timed = {name: float(np.mean(values[1:])) for name, values in seconds.items()}
+    print(f"mean timed epoch: padded {timed['padded']:.1f} s, by length {timed['by length']:.1f} s: "
+          f"{timed['by length'] / timed['padded']:.2f} of the time")
 
     numbered = rows.enumerate().map(lambda position, row: (row[0], position))
     unmasked = build(mask_zero=False)

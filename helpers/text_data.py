@@ -134,11 +134,13 @@ def batches_by_length(rows: tf.data.Dataset, batch_size: int, examples: int | No
     of rows, tells Keras the steps per epoch (that of plain batches). The label may be any
     per-row tensor.
     """
+    @tf.autograph.experimental.do_not_convert  # plain TensorFlow ops: nothing for AutoGraph to convert
     def sorted_batches(tokens: tf.Tensor, labels: tf.Tensor) -> tf.data.Dataset:
         order = tf.argsort(_token_counts(tokens), stable=True)
         in_order = (tf.gather(tokens, order), tf.gather(labels, order))
         return tf.data.Dataset.from_tensor_slices(in_order).batch(batch_size)
 
+    @tf.autograph.experimental.do_not_convert
     def cut(tokens: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         full = tf.shape(tokens, out_type=tf.int64)[1]
         unit = -(-full // widths)  # the widths are multiples of it, up to `full`
