@@ -3,7 +3,8 @@
 `load_course_data(profile)` is the one call each notebook makes: it prepares whatever is missing
 on disk, loads the three splits with `keras.utils.text_dataset_from_directory`, adapts the
 vectorizer on the training texts only, and vectorizes each split once, cached and prefetched.
-`with_fewer_training_reviews` keeps all that but trains on a smaller sample of the reviews.
+`with_fewer_training_reviews` keeps all that but trains on a smaller sample of the reviews;
+`by_length` regroups the batches of a masked model by review length, so that it reads less padding.
 """
 
 from __future__ import annotations
@@ -138,6 +139,56 @@ def review_lengths(data: CourseData, dataset: tf.data.Dataset) -> np.ndarray:
     # only the TensorFlow backend has ragged outputs.)
     counter = keras.layers.TextVectorization(vocabulary=data.vocabulary[2:])
     return np.concatenate([(np.asarray(counter(text)) != 0).sum(axis=1) for text, _ in dataset])
+
+
+def batches_by_length(rows: tf.data.Dataset, batch_size: int, examples: int | None = None, shuffle: bool = False,
+                      widths: int = 8, group: int = 32) -> tf.data.Dataset:
+    """`(tokens, label)` rows, padded with zeros at the end as `TextVectorization` pads them, in
+    batches of reviews of similar length, each cut to the narrowest of `widths` evenly spaced
+    widths (the widest is the rows' own) that holds all its tokens: no token is dropped.
+
+    Each run of `group` batches' worth of rows, in the order they come, is sorted by length and
+    batched; with `shuffle`, the batches are shuffled through a buffer of `group` batches
+    (seeded, anew each epoch), so that short and long batches alternate. `examples`, the number
+    of rows, tells Keras the steps per epoch (that of plain batches). The label may be any
+    per-row tensor.
+    """
+    @tf.autograph.experimental.do_not_convert  # plain TensorFlow ops: nothing for AutoGraph to convert
+    def sorted_batches(tokens: tf.Tensor, labels: tf.Tensor) -> tf.data.Dataset:
+        order = tf.argsort(_token_counts(tokens), stable=True)
+        in_order = (tf.gather(tokens, order), tf.gather(labels, order))
+        return tf.data.Dataset.from_tensor_slices(in_order).batch(batch_size)
+
+    @tf.autograph.experimental.do_not_convert
+    def cut(tokens: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        full = tf.shape(tokens, out_type=tf.int64)[1]
+        unit = -(-full // widths)  # the widths are multiples of it, up to `full`
+        units = tf.maximum(tf.constant(1, tf.int64), -(-tf.reduce_max(_token_counts(tokens)) // unit))
+        width = tf.minimum(full, units * unit)
+        return tokens[:, :width], labels
+
+    batches = rows.batch(group * batch_size).flat_map(sorted_batches).map(cut, num_parallel_calls=tf.data.AUTOTUNE)
+    if shuffle:
+        batches = batches.shuffle(group, seed=SEED, reshuffle_each_iteration=True)
+    if examples is not None:  # each full group makes full batches: as many as plain batching makes
+        batches = batches.apply(tf.data.experimental.assert_cardinality(-(-examples // batch_size)))
+    return batches.prefetch(tf.data.AUTOTUNE)
+
+
+def by_length(data: CourseData) -> CourseData:
+    """`data` with its training (shuffled) and validation batches grouped by length
+    (`batches_by_length`); the test batches stay as they are, so that per-review test results
+    pair up with those of a model trained on the padded batches. Only for a masked model, whose
+    predictions do not depend on the padding after a review."""
+    size = data.profile.batch_size
+    return replace(data, train=batches_by_length(data.train.unbatch(), size, data.reviews["train"], shuffle=True),
+                   val=batches_by_length(data.val.unbatch(), size, data.reviews["val"]))
+
+
+def _token_counts(tokens: tf.Tensor) -> tf.Tensor:
+    """Per row, the position after its last non-zero token: its length without the padding after it."""
+    positions = tf.range(1, tf.shape(tokens, out_type=tf.int64)[1] + 1)
+    return tf.reduce_max(tf.where(tokens != 0, positions, tf.zeros_like(positions)), axis=1)
 
 
 def _valid_utf8(text: tf.Tensor) -> tf.Tensor:

@@ -24,17 +24,22 @@ from helpers.notebook_setup import describe_device, enable_determinism
 from helpers.text_data import CourseData
 
 
-def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1) -> float:
+def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1, repeats: int = 1) -> float:
     """Mean wall-clock seconds of one training step of a compiled `model` on `batches` (tokens,
-    labels) after `warmup` steps. The steps train the model: copy its weights first if it must
-    start afresh. Tensors from `tf.data` become NumPy arrays, which every backend takes, untimed."""
+    labels) after `warmup` steps; with `repeats`, the fastest of that many passes over the timed
+    batches (other work on the machine slows some passes). The steps train the model: copy its
+    weights first if it must start afresh. Tensors from `tf.data` become NumPy arrays, which
+    every backend takes, untimed."""
     batches = [tuple(np.asarray(part) for part in batch) for batch in batches]
     for tokens, labels in batches[:warmup]:
         model.train_on_batch(tokens, labels)
-    start = time.perf_counter()
-    for tokens, labels in batches[warmup:]:
-        model.train_on_batch(tokens, labels)
-    return (time.perf_counter() - start) / len(batches[warmup:])
+    passes = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for tokens, labels in batches[warmup:]:
+            model.train_on_batch(tokens, labels)
+        passes.append((time.perf_counter() - start) / len(batches[warmup:]))
+    return min(passes)
 
 
 def checkpoint_path(profile_name: str, model_key: str) -> Path:

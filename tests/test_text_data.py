@@ -11,7 +11,9 @@ import keras
 from conftest import build_imdb_archive
 
 from helpers.config import MAX_TOKENS, Profile
-from helpers.text_data import CourseData, load_course_data, load_reviews, make_vectorizer, review_lengths, vectorize
+from helpers.text_data import (
+    CourseData, batches_by_length, load_course_data, load_reviews, make_vectorizer, review_lengths, vectorize,
+)
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -90,3 +92,51 @@ def test_review_lengths_count_every_token_before_the_cut_also_unknown_words(revi
     data = CourseData(None, train, train, train, vectorizer, train, train, train)
     texts = tf.data.Dataset.from_tensor_slices((["a wonderful film", "zebra dull", ""], [1, 0, 0])).batch(2)
     assert review_lengths(data, texts).tolist() == [3, 2, 0]
+
+
+@pytest.fixture
+def rows():
+    """Vectorized reviews of 0 to 11 words, cut at 8 tokens, with labels: `(tokens, label)` rows."""
+    texts = [" ".join(["word"] * (n % 12)) + " a great film" * (n % 2) for n in range(40)]
+    labels = [n % 2 for n in range(40)]
+    pairs = tf.data.Dataset.from_tensor_slices((texts, labels)).batch(8)
+    vectorizer = make_vectorizer(pairs, sequence_length=8)
+    return pairs.map(lambda text, label: (vectorizer(text), label)).unbatch()
+
+
+def as_reviews(batches) -> list[tuple[tuple[int, ...], int]]:
+    """Each row of `(tokens, label)` batches as (its tokens without the padding after them, label), sorted."""
+    return sorted((tuple(np.trim_zeros(row, "b").tolist()), int(label))
+                  for tokens, labels in batches for row, label in zip(tokens.numpy(), labels.numpy()))
+
+
+def test_batches_by_length_hold_every_review_once_per_epoch_with_its_label(rows):
+    batches = batches_by_length(rows, batch_size=3, examples=40, shuffle=True, widths=4, group=2)
+    first, second = as_reviews(batches), as_reviews(batches)
+    assert first == second == as_reviews(rows.batch(40))
+    assert len(first) == 40
+
+
+def test_batches_by_length_are_cut_to_even_widths_and_keep_the_longest_reviews_whole(rows):
+    batches = list(batches_by_length(rows, batch_size=4, widths=4, group=10))
+    assert {tokens.shape[1] for tokens, _ in batches} == {2, 4, 6, 8}
+    longest = {tuple(row) for tokens, _ in rows.batch(40) for row in tokens.numpy() if row[-1] != 0}
+    assert longest and longest <= {tuple(row) for tokens, _ in batches for row in tokens.numpy()}
+
+
+def test_batches_by_length_make_as_many_steps_as_plain_batches(rows):
+    batches = batches_by_length(rows, batch_size=3, examples=40, shuffle=True, widths=4, group=2)
+    assert batches.cardinality().numpy() == len(list(batches)) == 14
+
+
+def test_a_masked_lstm_predicts_the_same_on_batches_by_length(rows):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(None,), dtype="int64")
+    embedded = keras.layers.Embedding(MAX_TOKENS, 4, mask_zero=True)(inputs)
+    model = keras.Model(inputs, keras.layers.Bidirectional(keras.layers.LSTM(3))(embedded))
+    numbered = rows.enumerate().map(lambda position, row: (row[0], position))
+    padded = np.concatenate([model.predict_on_batch(tokens) for tokens, _ in numbered.batch(5)])
+    regrouped = np.zeros_like(padded)
+    for tokens, positions in batches_by_length(numbered, batch_size=5, widths=4, group=2):
+        regrouped[positions.numpy()] = model.predict_on_batch(tokens)
+    np.testing.assert_allclose(regrouped, padded, atol=1e-6)

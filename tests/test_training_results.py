@@ -22,7 +22,9 @@ from helpers.results import (
     results_table,
 )
 from helpers.text_data import CourseData
-from helpers.training import EpochTimer, backup_dir, checkpoint_path, record_training, train_and_evaluate
+from helpers.training import (
+    EpochTimer, backup_dir, checkpoint_path, record_training, seconds_per_step, train_and_evaluate,
+)
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -252,3 +254,17 @@ def test_a_fit_written_by_hand_is_recorded_as_train_and_evaluate_records_it(caps
     assert load_runs("tiny")["embeddings"] == record
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and f"best epoch {record.best_epoch} of 4 " in out[0] and "stopped" not in out[0]
+
+
+def test_seconds_per_step_counts_the_fastest_of_the_repeated_passes():
+    class SlowFirstPass:
+        calls = 0
+
+        def train_on_batch(self, tokens, labels):
+            self.calls += 1
+            if self.calls in (2, 3):  # the first timed pass, after one warm-up step
+                time.sleep(0.05)
+
+    batches = [(np.zeros((1, 4)), np.zeros(1))] * 3
+    assert seconds_per_step(SlowFirstPass(), batches, warmup=1, repeats=2) < 0.025
+    assert seconds_per_step(SlowFirstPass(), batches, warmup=1) >= 0.05
