@@ -128,9 +128,26 @@ def custom_profile(base: str, name: str, **changes: int | None) -> Profile:
                          "so that its results do not overwrite the built-in one's")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
         raise ValueError(f"profile name {name!r}: use letters, digits, '-' and '_' only (it names folders)")
+    for setting, value in changes.items():
+        _check_setting(setting, value)
     original = get_profile(base)
+    epochs, patience = changes.get("epochs", original.epochs), changes.get("patience")
+    if patience is not None and patience >= epochs:
+        raise ValueError(f"patience={patience} with epochs={epochs} never stops early (that takes patience + 1 "
+                         "epochs): pass patience=None to train every epoch, or a patience below epochs")
     described = ", ".join(f"{key}={value}" for key, value in changes.items()) or "no changes"
     return replace(original, name=name, description=f"the {original.name} profile with {described}", **changes)
+
+
+def _check_setting(setting: str, value: object) -> None:
+    """Raise ValueError, saying what fits, for a profile setting that no training can use."""
+    optional = setting == "patience" or setting.endswith("_per_class")
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{setting}={value!r}: give a whole number of 1 or more"
+                         + (" (or None: " + ("train every epoch)" if setting == "patience" else "every review)")
+                            if optional else ""))
 
 
 def project_root() -> Path | None:
@@ -148,6 +165,9 @@ def data_dir() -> Path:
     else:
         root = project_root()
         path = (root if root is not None else Path.cwd()) / "data"
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"the course's data folder {path} is a file: move that file away, or set "
+                                 f"${DATA_DIR_ENV} to a folder (one that does not exist yet is created)")
     path.mkdir(parents=True, exist_ok=True)
     return path.resolve()
 

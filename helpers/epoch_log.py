@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import keras
@@ -62,6 +63,14 @@ class EpochLog(keras.callbacks.Callback):
                 f"({logged[0]['params']:,} parameters; this one has {self.model.count_params():,}): "
                 "delete that folder to start afresh"
             )
+        for saved in sorted(self.path.parent.glob("*")):  # BackupAndRestore's files, which it reads next
+            try:
+                if saved.name.endswith(".weights.h5"):
+                    self.model.load_weights(saved)
+                elif saved.suffix == ".json":
+                    json.loads(saved.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise self._damaged(f"{saved.name} cannot be read ({error})") from None
 
     def on_epoch_begin(self, epoch, logs=None):
         if not self._first_epoch_begun:
@@ -86,6 +95,14 @@ class EpochLog(keras.callbacks.Callback):
               "(delete that folder to start afresh).")
         for variable, value in zip(self._random_states(), self.epochs[-1]["random_states"], strict=True):
             variable.assign(value)
+        best_so_far = Path(self.checkpoint.filepath)
+        try:
+            with zipfile.ZipFile(best_so_far) as saved:  # a `.keras` file is a zip archive
+                damaged = saved.testzip()
+        except (OSError, zipfile.BadZipFile) as error:
+            damaged = str(error)
+        if damaged is not None:  # the backup holds the last epoch, not the best: it cannot be redone
+            raise self._damaged(f"the best epoch so far, {best_so_far}, is missing or damaged ({damaged})")
         self.checkpoint.best = min(e["logs"][self.checkpoint.monitor] for e in self.epochs)
         if self.early_stopping is not None:  # as its on_epoch_end left them (keras/src/callbacks/early_stopping.py)
             monitored = [e["logs"][self.early_stopping.monitor] for e in self.epochs]
@@ -111,4 +128,11 @@ class EpochLog(keras.callbacks.Callback):
         return [v for v in self.model.variables if id(v) not in weights]
 
     def _read(self) -> list[dict]:
-        return json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else []
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else []
+        except (OSError, ValueError) as error:
+            raise self._damaged(f"{self.path.name} cannot be read ({error})") from None
+
+    def _damaged(self, what: str) -> ValueError:
+        return ValueError(f"the unfinished training backed up in {self.path.parent} cannot resume: {what}. "
+                          "Delete that folder to train this model afresh.")

@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 from helpers.config import data_dir
@@ -23,23 +25,50 @@ LOCKS = ".locks"
 
 
 @contextmanager
-def data_lock(name: str) -> Iterator[None]:
+def data_lock(name: str, wait: bool = True) -> Iterator[None]:
     """Hold the lock `data/.locks/<name>.lock` for the block (re-entrant within a process);
-    wait, saying so, while another process holds it (the system frees a dead process's lock)."""
+    while another process holds it, wait, saying so, or without `wait` raise `LockHeld` naming
+    that process (the system frees a dead process's lock)."""
     from filelock import FileLock, Timeout
 
     path = data_dir() / LOCKS / f"{name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
+    holder = path.with_suffix(".holder")  # beside the lock: acquiring empties the lock file itself
     lock = FileLock(path, is_singleton=True)
     try:
         lock.acquire(timeout=0)
     except Timeout:
+        if not wait:
+            raise LockHeld(_read_holder(holder)) from None
         print(f"Waiting for another process that is preparing {name} (lock {path}) …", flush=True)
         lock.acquire()
+    first = lock.lock_counter == 1
+    if first:
+        _write_holder(holder)
     try:
         yield
     finally:
+        if first:
+            holder.unlink(missing_ok=True)
         lock.release()
+
+
+class LockHeld(RuntimeError):
+    """Another process holds a `data_lock`; the message says which, as far as it is known."""
+
+
+def _write_holder(holder: Path) -> None:
+    session = os.environ.get("JPY_SESSION_NAME")  # the notebook, in a kernel started by Jupyter
+    described = f"process {os.getpid()} on {socket.gethostname()}" + (f" ({session})" if session else "")
+    started = datetime.now(timezone.utc).strftime("%H:%M UTC")
+    holder.write_text(f"{described}, since {started}", encoding="utf-8")
+
+
+def _read_holder(holder: Path) -> str:
+    try:
+        return holder.read_text(encoding="utf-8")
+    except OSError:
+        return "another process"
 
 
 @contextmanager

@@ -10,6 +10,8 @@ resumes from its last finished epoch when the notebook runs again, and ends as i
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from helpers.config import SEED, Profile, data_dir
 from helpers.epoch_log import EpochLog, remove_backup
 from helpers.native_log import native_stderr_silenced
 from helpers.results import RunRecord, correct_bits, record_run, seconds_text
+from helpers.storage import LockHeld, data_lock
 from helpers.notebook_setup import describe_device, enable_determinism
 from helpers.text_data import CourseData
 
@@ -53,54 +56,49 @@ def backup_dir(profile_name: str, model_key: str) -> Path:
 
 
 def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, notes: dict[str, str] | None = None,
-                       save_as: keras.Model | None = None, verbose: int | str = "auto") -> RunRecord:
+                       verbose: int | str = "auto") -> RunRecord:
     """Fit `model` on `data`, keep the epoch with the lowest validation loss, test it, record it.
 
     The best epoch is saved as `.keras` and loaded back from that file for the test, so the
     figure is that of the model you can load later. The test is one `predict` over `data.test`,
     giving the same loss and accuracy as `evaluate` and which reviews the model gets right. With
     the profile's `patience`, training stops once the validation loss has not improved for that
-    many epochs. With `save_as`, a model of the same weights (notebook 2's literal one-hot model,
-    trained through its fast twin) gets the best epoch's weights and is what the checkpoint
-    holds; the test runs on the trained model, which predicts the same, faster. `verbose` is
-    `fit`'s (0: no line per epoch, only the summary). An unfinished run
-    of the same model and profile is resumed. On TensorFlow, ops run deterministically from here
-    on, so that a re-run with the same seed repeats on the same machine (on JAX the seed suffices).
+    many epochs. `verbose` is `fit`'s (0: no line per epoch, only the summary). An unfinished run
+    of the same model and profile is resumed; while another process trains it, RuntimeError says which, and nothing is written. On TensorFlow, ops run
+    deterministically from here on, so that a re-run with the same seed repeats on the same
+    machine (on JAX the seed suffices).
     """
     enable_determinism()
     profile = data.profile
-    checkpoint = checkpoint_path(profile.name, model_key)
-    checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    backup = backup_dir(profile.name, model_key)
-    best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
-    stopper = early_stopping(profile)
-    log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
-    # The log before the backup: a kill between the two leaves the log one epoch ahead at
-    # most, and the resumed run drops that epoch from it.
-    callbacks = [best_epoch_saver, *([stopper] if stopper else []), log, keras.callbacks.BackupAndRestore(backup)]
-    with native_stderr_silenced():  # oneDNN's notes on first use of some kernels
-        model.fit(
-            data.train,
-            validation_data=data.val,
-            epochs=profile.epochs,
-            shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
-            callbacks=callbacks,
-            verbose=verbose,
+    with _training_alone(profile.name, model_key):
+        checkpoint = checkpoint_path(profile.name, model_key)
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        backup = backup_dir(profile.name, model_key)
+        best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
+        stopper = early_stopping(profile)
+        log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
+        # The log before the backup: a kill between the two leaves the log one epoch ahead at
+        # most, and the resumed run drops that epoch from it.
+        callbacks = [best_epoch_saver, *([stopper] if stopper else []), log, keras.callbacks.BackupAndRestore(backup)]
+        with native_stderr_silenced():  # oneDNN's notes on first use of some kernels
+            model.fit(
+                data.train,
+                validation_data=data.val,
+                epochs=profile.epochs,
+                shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
+                callbacks=callbacks,
+                verbose=verbose,
+            )
+            best = keras.models.load_model(checkpoint)
+            correct, test_loss = _tested(best, data)
+        remove_backup(backup)
+        history = keras.callbacks.History()  # every epoch's, also those before a resume
+        history.epoch = list(range(len(log.epochs)))
+        history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
+        return record_training(
+            model_key, best, history, log.seconds, test_loss, float(np.mean(correct)), data, checkpoint, notes,
+            resumed_after_epoch=log.resumed_after_epoch, test_correct=correct,
         )
-        best = keras.models.load_model(checkpoint)
-        correct, test_loss = _tested(best, data)
-        if save_as is not None:
-            save_as.compile_from_config(model.get_compile_config())  # a fresh optimizer, as after loading
-            save_as.set_weights(best.get_weights())
-            save_as.save(checkpoint)
-    remove_backup(backup)
-    history = keras.callbacks.History()  # every epoch's, also those before a resume
-    history.epoch = list(range(len(log.epochs)))
-    history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
-    return record_training(
-        model_key, best, history, log.seconds, test_loss, float(np.mean(correct)), data, checkpoint, notes,
-        resumed_after_epoch=log.resumed_after_epoch, test_correct=correct,
-    )
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -185,3 +183,20 @@ def _summary(record: RunRecord, profile: Profile) -> str:
     return (f"Test accuracy of the best epoch: {record.test_accuracy:.3f} (95 % interval {low:.3f}–{high:.3f} on "
             f"{record.test_reviews:,} reviews), best epoch {record.best_epoch} of {trained}{stopped} "
             f"— {seconds_text(record.mean_seconds_per_epoch)} s per epoch on {record.device}")
+
+
+@contextmanager
+def _training_alone(profile_name: str, model_key: str) -> Iterator[None]:
+    """Hold the lock of this model's checkpoint, backup and record for the block; if another
+    process (a second kernel, `python -m helpers run`) trains the same model, raise RuntimeError
+    saying which and what to do, before anything is written."""
+    try:
+        with data_lock(f"training-{profile_name}-{model_key}", wait=False):
+            yield
+    except LockHeld as held:
+        raise RuntimeError(
+            f"{model_key} of the '{profile_name}' profile is being trained by {held}; two trainings would "
+            "overwrite each other's checkpoint and backup. Wait until it has finished (its record then shows "
+            "in the results), or stop it (interrupt that kernel, or the `python -m helpers run`) and run "
+            "this again: it resumes from that training's last finished epoch."
+        ) from None

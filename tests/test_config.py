@@ -100,3 +100,31 @@ def test_anything_else_for_a_profile_says_what_to_pass(wrong):
 def test_custom_profile_can_switch_early_stopping_off():
     assert get_profile("quick").patience == 3
     assert custom_profile("quick", "quick-every-epoch", patience=None).patience is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"epochs": -1}, r"epochs=-1: give a whole number of 1 or more"),
+        ({"batch_size": 0}, r"batch_size=0: give a whole number of 1 or more"),
+        ({"sequence_length": 0}, r"sequence_length=0: give a whole number of 1 or more"),
+        ({"train_per_class": 0}, r"train_per_class=0: .* \(or None: every review\)"),
+        ({"epochs": 2.5}, r"epochs=2.5: give a whole number"),
+        ({"patience": 0}, r"patience=0: .* \(or None: train every epoch\)"),
+        ({"epochs": 4, "patience": 5}, r"patience=5 with epochs=4 never stops early .* pass patience=None"),
+    ],
+)
+def test_custom_profile_refuses_settings_no_training_can_use(changes, message):
+    with pytest.raises(ValueError, match=message):
+        custom_profile("quick", "quick-mine", **changes)
+
+
+def test_custom_profile_keeps_the_base_patience_when_only_epochs_change():
+    assert custom_profile("quick", "quick-short", epochs=2).patience == PROFILES["quick"].patience
+
+
+def test_a_data_folder_that_is_a_file_says_what_to_do(monkeypatch, tmp_path):
+    (tmp_path / "data").write_text("not a folder")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(NotADirectoryError, match=r"data folder .*data is a file: move that file away, or set \$COURSE_DATA_DIR"):
+        data_dir()

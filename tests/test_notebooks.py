@@ -28,7 +28,13 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 
 def code_cells(notebook: nbformat.NotebookNode) -> list[str]:
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    """The sources of the code cells after the parameters cell: the setup cell first."""
+    return [cell.source for cell in notebook.cells
+            if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", [])]
+
+
+def parameters_cell(notebook: nbformat.NotebookNode) -> str:
+    return next(cell.source for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -48,6 +54,21 @@ def test_every_notebook_opens_with_the_same_setup_cell():
     assert [name for name, setup in setups.items() if setup != first] == []
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_a_cell_tagged_parameters_names_the_profile_just_before_the_setup_cell(path):
+    """The Jupyter convention that papermill and the course's runner use to choose the profile."""
+    cells = read(path).cells
+    tagged = [index for index, cell in enumerate(cells) if "parameters" in cell.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert "colab.research.google.com" in cells[0].source  # the badge still comes first
+    assert cells[tagged[0] + 1].source.startswith("# Setup")
+    assert not any(cell.cell_type == "code" for cell in cells[: tagged[0]])
+    namespace = {}
+    exec(cells[tagged[0]].source, namespace)  # noqa: S102
+    assert namespace["PROFILE_NAME"] is None
+    assert "get_profile(PROFILE_NAME)" in cells[tagged[0] + 1].source
+
+
 @pytest.mark.parametrize("model", COURSE_MODELS, ids=lambda model: model.key)
 def test_notebook_model_has_the_catalogue_parameter_count(model, capsys):
     """Runs the notebook's setup cell and its cell tagged `model`, as written there."""
@@ -57,12 +78,14 @@ def test_notebook_model_has_the_catalogue_parameter_count(model, capsys):
     tagged = [cell.source for cell in notebook.cells if "model" in cell.metadata.get("tags", [])]
     assert len(tagged) == 1, f"tag the cell that builds the model of {path.name} 'model' (found {len(tagged)})"
     namespace = dict(STAND_INS)
+    exec(parameters_cell(notebook), namespace)  # noqa: S102
     exec(TransformerManager().transform_cell(code_cells(notebook)[0]), namespace)  # noqa: S102
     exec(tagged[0], namespace)  # noqa: S102
     assert namespace["model"].count_params() == model.params
 
 
 def run_setup_cell(namespace: dict) -> None:
+    exec(parameters_cell(read(NOTEBOOKS[0])), namespace)  # noqa: S102
     exec(TransformerManager().transform_cell(code_cells(read(NOTEBOOKS[0]))[0]), namespace)  # noqa: S102
 
 

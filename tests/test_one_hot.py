@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -12,9 +11,6 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-from helpers.config import PROFILES
-from helpers.text_data import CourseData
-from helpers.training import train_and_evaluate
 from helpers.one_hot import OneHotLSTM
 
 TOKENS = 50
@@ -48,16 +44,6 @@ def twins(seed: int = 0) -> tuple[keras.Model, keras.Model]:
     literal, lookup = literal_model(), lookup_model()
     lookup.set_weights(literal.get_weights())
     return literal, lookup
-
-
-def tiny_course_data() -> CourseData:
-    """Reviews of 12 tokens whose label shows in the ids, as batches of 8, under a 2-epoch profile."""
-    rng = np.random.default_rng(0)
-    labels = rng.integers(0, 2, size=48)
-    tokens = np.where(labels[:, None] == 1, rng.integers(1, 25, (48, 12)), rng.integers(25, TOKENS, (48, 12)))
-    batches = tf.data.Dataset.from_tensor_slices((tokens, labels)).batch(8)
-    profile = replace(PROFILES["smoke"], name="tiny", epochs=2)
-    return CourseData(profile, batches, batches, batches, None, batches, batches.take(2), batches.take(2))
 
 
 def gradients(model: keras.Model, tokens: np.ndarray, labels: np.ndarray) -> list[np.ndarray]:
@@ -179,17 +165,3 @@ def test_the_literal_lstm_asks_the_backend_for_its_fused_kernel_and_the_twin_nev
     tokens = token_batch()
     np.testing.assert_allclose(lookup(tokens), literal(tokens), atol=1e-5)
     assert offered == [(6, 12, TOKENS)] * 2  # both directions of the literal model, its one-hot input; none of the twin's
-
-
-@pytest.mark.usefixtures("isolated_data_dir")
-def test_training_the_lookup_twin_saves_the_literal_model_with_the_trained_weights():
-    literal, lookup = twins()
-    lookup.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-    data = tiny_course_data()
-    record = train_and_evaluate(lookup, data, "one_hot", save_as=literal)
-
-    saved = keras.models.load_model(record.checkpoint)
-    assert isinstance(saved.layers[1], layers.CategoryEncoding)
-    tokens = token_batch()
-    np.testing.assert_allclose(saved.predict(tokens, verbose=0), lookup.predict(tokens, verbose=0), atol=1e-5)
-    assert saved.evaluate(data.test, verbose=0)[1] == pytest.approx(record.test_accuracy)

@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # With KILL_AT_EPOCH set, the process kills itself (SIGKILL: no clean-up runs) after the
 # second batch of that epoch (counted from 0), so that epoch is lost half-way.
 SCRIPT = """
-import json, os, signal, sys
+import json, os, signal, sys, time
 from pathlib import Path
 from dataclasses import replace
 import keras
@@ -54,8 +59,17 @@ class Killer(keras.callbacks.Callback):
         if self.epoch == kill_at and batch == 1:
             os.kill(os.getpid(), signal.SIGKILL)
 
+hold = os.environ.get("HOLD_FILE")  # with it, epoch 2 waits for the file to appear, saying so first
+
+class Holder(keras.callbacks.Callback):
+    def on_epoch_begin(self, epoch, logs=None):
+        if hold and epoch == 1:
+            Path(hold + ".started").touch()
+            while not Path(hold).exists():
+                time.sleep(0.1)
+
 original_fit = keras.Model.fit
-keras.Model.fit = lambda self, *a, callbacks=(), **k: original_fit(self, *a, callbacks=[*callbacks, Killer()], **k)
+keras.Model.fit = lambda self, *a, callbacks=(), **k: original_fit(self, *a, callbacks=[*callbacks, Killer(), Holder()], **k)
 record = training.train_and_evaluate(model, data, "tiny_model")
 weights = keras.models.load_model(record.checkpoint).get_weights()
 print("RESULT", json.dumps({"history": record.history, "best_epoch": record.best_epoch,
@@ -155,3 +169,58 @@ def test_run_killed_in_one_runtime_resumes_in_a_new_one_from_drive(tmp_path):
     assert "tiny_model" in json.loads((drive / "results" / "tiny.json").read_text())
     assert (drive / "models" / "tiny" / "tiny_model.keras").is_file()
     assert not (drive / "backups" / "tiny").exists()
+
+
+def test_a_second_training_of_the_same_model_stops_saying_which_process_trains_it(tmp_path):
+    reviews, hold = write_reviews(tmp_path / "reviews"), tmp_path / "hold"
+    alone = result_of(run_training(reviews, tmp_path / "alone"))
+    first = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(reviews)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=os.environ | {"COURSE_DATA_DIR": str(tmp_path / "shared"), "TF_CPP_MIN_LOG_LEVEL": "3",
+                          "PYTHONPATH": str(ROOT), "HOLD_FILE": str(hold)},
+    )
+    try:
+        for _ in range(1200):  # the first one is in its second epoch, its backup and checkpoint written
+            if (tmp_path / "hold.started").exists() or first.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert (tmp_path / "hold.started").exists(), first.communicate()[1][-3000:]
+        second = run_training(reviews, tmp_path / "shared")
+    finally:
+        hold.touch()
+        stdout, stderr = first.communicate(timeout=300)
+
+    assert second.returncode == 1
+    assert (f"tiny_model of the 'tiny' profile is being trained by process {first.pid} on" in second.stderr
+            and "Wait until it has finished" in second.stderr), second.stderr[-3000:]
+    finished = result_of(subprocess.CompletedProcess(first.args, first.returncode, stdout, stderr))
+    assert finished["weights"] == alone["weights"] and finished["history"] == alone["history"]
+    record = json.loads((tmp_path / "shared" / "results" / "tiny.json").read_text())["tiny_model"]
+    assert record["test_accuracy"] == finished["test_accuracy"] == alone["test_accuracy"]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("backups/tiny/tiny_model/epochs.json", "epochs.json cannot be read"),
+        ("backups/tiny/tiny_model/latest.weights.h5", "latest.weights.h5 cannot be read"),
+        ("models/tiny/tiny_model.keras", r"the best epoch so far, .*tiny_model.keras, is missing or damaged"),
+    ],
+    ids=["epoch log", "backed-up weights", "best checkpoint"],
+)
+def test_a_damaged_backup_or_checkpoint_says_which_folder_to_delete(tmp_path, damage, message):
+    reviews = write_reviews(tmp_path / "reviews")
+    killed = run_training(reviews, tmp_path / "data", kill_at_epoch=2)
+    assert killed.returncode == -9, killed.stderr[-3000:]
+    damaged = tmp_path / "data" / damage
+    damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])  # as a write cut short
+
+    resumed = run_training(reviews, tmp_path / "data")
+
+    assert resumed.returncode == 1
+    backup = tmp_path / "data" / "backups" / "tiny" / "tiny_model"
+    assert re.search(rf"the unfinished training backed up in {re.escape(str(backup))} cannot resume: {message}",
+                     resumed.stderr), resumed.stderr[-3000:]
+    assert "Delete that folder to train this model afresh." in resumed.stderr
+    shutil.rmtree(backup)
+    assert result_of(run_training(reviews, tmp_path / "data"))["resumed_after_epoch"] == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from ipykernel.ipkernel import IPythonKernel
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.instructor import progress, runner
 from helpers.config import PROFILES
@@ -19,6 +19,7 @@ from helpers.instructor.runner import (
     NotebookFailed,
     course_notebooks,
     execute_notebook,
+    inject_parameters,
     resolve_path_variables,
     run_course,
     select_notebooks,
@@ -53,6 +54,17 @@ def test_progress_bars_are_stored_as_the_screen_shows_them():
     ]
     tidy_outputs(notebook)
     assert [o["text"] for o in notebook.cells[0].outputs] == ["Epoch 1/2\n3/3 [===] done\nEpoch 2/2\n"]
+
+
+def test_parameters_are_set_in_a_cell_after_the_one_tagged_parameters_as_papermill_does():
+    notebook = new_notebook(cells=[new_markdown_cell("badge"), new_code_cell("PROFILE_NAME = None"), new_code_cell("setup")])
+    notebook.cells[1].metadata["tags"] = ["parameters"]
+    inject_parameters(notebook, {"PROFILE_NAME": "smoke"})
+    assert [cell.source for cell in notebook.cells] == ["badge", "PROFILE_NAME = None",
+                                                        "# Parameters\nPROFILE_NAME = 'smoke'", "setup"]
+    assert notebook.cells[2].metadata["tags"] == ["injected-parameters"]
+    with pytest.raises(ValueError, match="no cell tagged 'parameters' to set PROFILE_NAME"):
+        inject_parameters(new_notebook(cells=[new_code_cell("x = 1")]), {"PROFILE_NAME": "smoke"})
 
 
 def test_failing_cell_is_named_and_the_partial_notebook_kept(tmp_path):
@@ -116,6 +128,8 @@ def test_course_command_runs_a_notebook_into_the_output_folder(tmp_path):
     assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
     assert executed.metadata.language_info == IPythonKernel.language_info
     assert "Profile: smoke" in result.stdout
+    injected = [cell.source for cell in executed.cells if "injected-parameters" in cell.metadata.get("tags", [])]
+    assert injected == ["# Parameters\nPROFILE_NAME = 'smoke'"]
     logged = load_notebook_runs("smoke")["01_data_preparation"]  # the same data folder as the command's
     assert 0 < logged.minutes < 10 and logged.environment["keras"].startswith("3.")
     assert f"{logged.minutes:5.1f} min{runner._memory_text(logged.peak_memory_gib)}" in result.stdout

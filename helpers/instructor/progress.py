@@ -13,6 +13,7 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 from helpers.instructor.run_log import peak_memory_bytes
 
@@ -89,27 +90,10 @@ class ProgressClient(NotebookClient):
 
 
 def tidy_outputs(notebook: nbformat.NotebookNode) -> None:
-    """Store what a screen shows: consecutive stream outputs of a cell joined, as Jupyter
-    shows them, and of each line only the text after its last carriage return (the final
-    state of a progress bar)."""
-    for cell in notebook.cells:
-        merged = []
-        for output in cell.get("outputs", []):
-            previous = merged[-1] if merged else None
-            if (
-                output.get("output_type") == "stream"
-                and previous is not None
-                and previous.get("output_type") == "stream"
-                and previous["name"] == output["name"]
-            ):
-                previous["text"] += output["text"]
-            else:
-                merged.append(output)
-        for output in merged:
-            if output.get("output_type") == "stream":
-                output["text"] = _collapse_carriage_returns(output["text"])
-        if "outputs" in cell:
-            cell["outputs"] = merged
+    """Store what a screen shows: nbconvert's `CoalesceStreamsPreprocessor` joins consecutive
+    stream outputs of a cell, as Jupyter shows them, and keeps of each line only the text after
+    its last carriage return (the final state of a progress bar)."""
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
 
 
 def _collapse_carriage_returns(text: str) -> str:

@@ -87,7 +87,7 @@ def run_course(profile: Profile | str, wanted: list[str] | None = None, output: 
         print(f"[{number}/{len(notebooks)}] {source.stem} ({profile.name})", flush=True)
         start = time.perf_counter()
         target = output / source.name
-        peak = execute_notebook(source, target)
+        peak = execute_notebook(source, target, {"PROFILE_NAME": profile.name})
         executed.append(target)
         costs[source.stem] = record_notebook_run(source.stem, profile.name, (time.perf_counter() - start) / 60, peak)
         print(f"      done in {costs[source.stem].minutes:.1f} min{_memory_text(costs[source.stem].peak_memory_gib)}", flush=True)
@@ -116,11 +116,14 @@ def resolve_path_variables(environ: MutableMapping[str, str], folder: Path) -> N
             environ[name] = str((folder / Path(value).expanduser()).resolve())
 
 
-def execute_notebook(source: Path, target: Path) -> int | None:
+def execute_notebook(source: Path, target: Path, parameters: dict[str, object] | None = None) -> int | None:
     """Execute `source` in its own folder with the current environment's kernel, showing
-    its progress (see the module doc); save it to `target`, as far as it ran. Return the
-    kernel's peak resident memory in bytes (None where the system does not tell)."""
+    its progress (see the module doc); save it to `target`, as far as it ran. `parameters`
+    (such as `PROFILE_NAME`) are set in a cell after the one tagged `parameters`, as papermill
+    does. Return the kernel's peak resident memory in bytes (None where the system does not tell)."""
     notebook = nbformat.read(source, as_version=4)
+    if parameters:
+        inject_parameters(notebook, parameters)
     sockets = tempfile.TemporaryDirectory(prefix="course-kernel-")
     client = ProgressClient(
         notebook, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(source.parent)}},
@@ -141,6 +144,18 @@ def execute_notebook(source: Path, target: Path) -> int | None:
         sockets.cleanup()
         tidy_outputs(notebook)
         nbformat.write(notebook, target)
+
+
+def inject_parameters(notebook: nbformat.NotebookNode, parameters: dict[str, object]) -> None:
+    """Insert a cell tagged `injected-parameters` that sets `parameters` right after the cell
+    tagged `parameters` (papermill's convention); ValueError if the notebook has no such cell."""
+    tagged = [index for index, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])]
+    if not tagged:
+        raise ValueError("the notebook has no cell tagged 'parameters' to set "
+                         f"{', '.join(parameters)} after: tag the cell that sets them")
+    lines = ["# Parameters"] + [f"{name} = {value!r}" for name, value in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    notebook.cells.insert(tagged[0] + 1, cell)
 
 
 def _local_transport(folder: Path) -> Config:
