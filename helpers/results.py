@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from helpers import catalogue
-from helpers.config import Profile, data_dir, profile_name
-from helpers.records import load_entries, save_entry
+from helpers.config import Profile, profile_name
+from helpers._plumbing import paths
+from helpers._plumbing.records import load_entries, save_entry
 
 
 Z_95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
@@ -124,12 +125,13 @@ def seconds_text(seconds: float) -> str:
 
 
 def results_path(profile: Profile | str) -> Path:
-    return data_dir() / "results" / f"{profile_name(profile)}.json"
+    """The run records of `profile` (a Profile or its name): `data/results/<profile>.json`."""
+    return paths.results_path(profile_name(profile))
 
 
 def record_run(record: RunRecord) -> Path:
     """Add `record` to its profile's results file, replacing an earlier run of the same model
-    (an unreadable file is kept aside, with a message: see `records`)."""
+    (an unreadable file is kept aside, with a message: see `helpers._plumbing.records`)."""
     path = results_path(record.profile)
     save_entry(path, record.model, record)
     return path

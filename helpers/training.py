@@ -16,11 +16,11 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from helpers.config import SEED, Profile, data_dir
-from helpers.epoch_log import EpochLog, remove_backup
-from helpers.native_log import native_stderr_silenced
+from helpers.config import SEED, Profile
+from helpers._plumbing.epoch_log import EpochLog, remove_backup
+from helpers._plumbing.paths import backup_dir, checkpoint_path
+from helpers._plumbing.runtime import describe_device, enable_determinism, native_stderr_silenced
 from helpers.results import RunRecord, correct_bits, record_run, seconds_text
-from helpers.notebook_setup import describe_device, enable_determinism
 from helpers.text_data import CourseData
 
 
@@ -35,16 +35,6 @@ def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1) -> floa
     for tokens, labels in batches[warmup:]:
         model.train_on_batch(tokens, labels)
     return (time.perf_counter() - start) / len(batches[warmup:])
-
-
-def checkpoint_path(profile_name: str, model_key: str) -> Path:
-    """Where the best epoch of a model is kept: `data/models/<profile>/<model>.keras`."""
-    return data_dir() / "models" / profile_name / f"{model_key}.keras"
-
-
-def backup_dir(profile_name: str, model_key: str) -> Path:
-    """Where an unfinished training keeps its state: `data/backups/<profile>/<model>/`."""
-    return data_dir() / "backups" / profile_name / model_key
 
 
 def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, notes: dict[str, str] | None = None,

@@ -17,9 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from helpers.config import data_dir
-
-LOCKS = ".locks"
+from helpers._plumbing.paths import LOCKS, lock_path  # noqa: F401  (LOCKS: the folder's name)
 
 
 @contextmanager
@@ -28,7 +26,7 @@ def data_lock(name: str) -> Iterator[None]:
     wait, saying so, while another process holds it (the system frees a dead process's lock)."""
     from filelock import FileLock, Timeout
 
-    path = data_dir() / LOCKS / f"{name}.lock"
+    path = lock_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(path, is_singleton=True)
     try:
