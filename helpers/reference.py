@@ -25,7 +25,9 @@ from pathlib import Path
 from helpers import catalogue
 from helpers.config import Profile, profile_name
 from helpers._plumbing import paths
-from helpers.results import RunRecord, accuracy_interval, seconds_text, text_table
+from helpers._plumbing.statistics import accuracy_interval
+from helpers._plumbing.tables import seconds_text, text_table
+from helpers.results import RunRecord
 
 PARAMETERS = ("params_total", "params_trainable")
 

@@ -3,7 +3,7 @@
 The model is built in the notebook; `train_and_evaluate` does the rest the same way for every
 model, so that their results compare. A fit written by hand (notebook 2, the textbook's listing)
 is recorded with `EpochTimer` and `record_training`. `train_and_evaluate` backs the training up
-after every epoch (`BackupAndRestore` and the `epoch_log`, under `data/backups/`): a killed run
+after every epoch (`BackupAndRestore` and `helpers._plumbing.epoch_log`, under `data/backups/`): a killed run
 resumes from its last finished epoch when the notebook runs again, and ends as it would have.
 """
 
@@ -20,7 +20,9 @@ from helpers.config import SEED, Profile
 from helpers._plumbing.epoch_log import EpochLog, remove_backup
 from helpers._plumbing.paths import backup_dir, checkpoint_path
 from helpers._plumbing.runtime import describe_device, enable_determinism, native_stderr_silenced
-from helpers.results import RunRecord, correct_bits, record_run, seconds_text
+from helpers._plumbing.statistics import correct_bits
+from helpers._plumbing.tables import seconds_text
+from helpers.results import RunRecord, record_run
 from helpers.text_data import CourseData
 
 
