@@ -109,7 +109,8 @@ def profile_name(profile: Profile | str) -> str:
     if isinstance(profile, Profile):
         return profile.name
     if not isinstance(profile, str) or not profile.strip():
-        raise TypeError(f"expected a profile or its name, got {type(profile).__name__} {profile!r}: pass PROFILE.name")
+        raise TypeError(f"expected a profile or its name, got {type(profile).__name__} {profile!r}: "
+                        "pass PROFILE (a Profile) or a profile's name")
     return profile.strip()
 
 

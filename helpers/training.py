@@ -16,9 +16,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from helpers.config import SEED, Profile
+from helpers.config import SEED, Profile, as_profile, profile_name
 from helpers._plumbing.epoch_log import EpochLog, remove_backup
-from helpers._plumbing.paths import backup_dir, checkpoint_path
+from helpers._plumbing import paths
 from helpers._plumbing.runtime import describe_device, enable_determinism, native_stderr_silenced
 from helpers._plumbing.statistics import correct_bits
 from helpers._plumbing.tables import seconds_text
@@ -39,6 +39,18 @@ def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1) -> floa
     return (time.perf_counter() - start) / len(batches[warmup:])
 
 
+def checkpoint_path(profile: Profile | str, model_key: str) -> Path:
+    """Where the best epoch of a model of `profile` (a Profile or its name) is kept:
+    `data/models/<profile>/<model>.keras`."""
+    return paths.checkpoint_path(profile_name(profile), model_key)
+
+
+def backup_dir(profile: Profile | str, model_key: str) -> Path:
+    """Where an unfinished training of `profile` (a Profile or its name) keeps its state:
+    `data/backups/<profile>/<model>/`."""
+    return paths.backup_dir(profile_name(profile), model_key)
+
+
 def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, notes: dict[str, str] | None = None,
                        save_as: keras.Model | None = None) -> RunRecord:
     """Fit `model` on `data`, keep the epoch with the lowest validation loss, test it, record it.
@@ -55,9 +67,9 @@ def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, not
     """
     enable_determinism()
     profile = data.profile
-    checkpoint = checkpoint_path(profile.name, model_key)
+    checkpoint = checkpoint_path(profile, model_key)
     checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    backup = backup_dir(profile.name, model_key)
+    backup = backup_dir(profile, model_key)
     best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
     stopper = early_stopping(profile)
     log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
@@ -102,9 +114,11 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
-def early_stopping(profile: Profile) -> keras.callbacks.EarlyStopping | None:
-    """The profile's early stopping on the validation loss, or None if it trains every epoch (no
-    `restore_best_weights`: the `ModelCheckpoint` beside it keeps the best epoch)."""
+def early_stopping(profile: Profile | str) -> keras.callbacks.EarlyStopping | None:
+    """The early stopping on the validation loss of `profile` (a Profile or a built-in profile's
+    name), or None if it trains every epoch (no `restore_best_weights`: the `ModelCheckpoint`
+    beside it keeps the best epoch)."""
+    profile = as_profile(profile)
     if profile.patience is None:
         return None
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=profile.patience)
