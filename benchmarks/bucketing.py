@@ -23,7 +23,7 @@ import tensorflow as tf
 from keras import layers
 
 from helpers import MAX_TOKENS, SEED, get_profile
-from helpers.notebook_setup import describe_device
+from helpers._plumbing.runtime import describe_device
 from helpers.text_data import batches_by_length, load_course_data
 from helpers.training import EpochTimer
 

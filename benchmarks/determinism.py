@@ -21,7 +21,7 @@ from training_steps import build  # this folder's benchmark of every model
 
 from helpers import SEED, get_profile
 from helpers.imdb import count_reviews, reviews_dir
-from helpers.notebook_setup import describe_device
+from helpers._plumbing.runtime import describe_device
 from helpers.text_data import load_reviews, make_vectorizer, vectorize
 from helpers.training import seconds_per_step
 

@@ -24,7 +24,7 @@ from keras import layers
 
 from helpers import MAX_TOKENS, SEED
 from helpers.explain import text_predictor, word_effects
-from helpers.notebook_setup import describe_device
+from helpers._plumbing.runtime import describe_device
 
 
 def build(sequence_length: int) -> tuple[keras.Model, layers.TextVectorization]:

@@ -21,7 +21,7 @@ from keras import layers
 
 from helpers import MAX_TOKENS, SEED, get_profile
 from helpers.one_hot import OneHotLSTM
-from helpers.notebook_setup import describe_device
+from helpers._plumbing.runtime import describe_device
 from helpers.text_data import load_course_data
 from helpers.training import seconds_per_step
 

@@ -1,12 +1,15 @@
-"""Helpers of the course "Sequence models for text, in Keras 3", in two wings.
+"""Helpers of the course "Sequence models for text, in Keras 3", in three parts.
 
-What the notebooks import: `config` (paths, profiles), `catalogue` (the models); `fetch`,
-`storage`, `records` (checked downloads, safe writes, JSON records); `imdb`, `text_data`,
-`bag_of_words` (reviews on disk, datasets); `glove`, `neighbours`; `one_hot`, `builders` (layers
-and models); `training`, `epoch_log`, `results`, `reference` (fitting, resuming, recording,
-reference runs); `explain`, `diagrams`, `plots` (figures); `notebook_setup`, `native_log` (the
-setup cell). The instructor's tools are in `helpers.instructor`, which no module above imports:
-the headless runner, the run log, the regression check, the command line (`python -m helpers …`).
+- The lesson helpers, what the notebooks import (every module at this level): `config`
+  (profiles, the data folder), `catalogue` (the models); `imdb`, `text_data`, `bag_of_words`
+  (reviews, datasets); `glove`, `neighbours`; `one_hot`, `builders` (layers and models);
+  `training`, `results`, `reference` (fitting, recording, reference runs); `explain`,
+  `diagrams`, `plots` (figures); `notebook_setup` (what the setup cell reports).
+- The plumbing behind them, `helpers._plumbing`: paths under `data/`, the runtime (quiet
+  TensorFlow, device, determinism), checked downloads, safe writes, record files, the epoch log,
+  statistics and tables. No notebook names it; a learner need not read it.
+- The instructor's tools, `helpers.instructor`, which nothing above imports: the headless
+  runner, the run log, the regression check, the command line (`python -m helpers …`).
 
 Importing the package loads no TensorFlow, so that the command line starts at once; the names
 below come from `config` on first use, so that it reports a malformed $COURSE_SEED in one line.

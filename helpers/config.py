@@ -1,6 +1,7 @@
 """Where the course keeps its files, and the run profiles that size it.
 
-Every path the helpers write to comes from `data_dir()`; on Colab, `keep_data_on_drive` keeps
+Every path the helpers write to comes from `data_dir()` (each location under it is named in
+`helpers._plumbing.paths`, as `data/README.md` lists them); on Colab, `keep_data_on_drive` keeps
 what the notebooks produce on Google Drive. A profile sets how much of the real
 data is used and how long the models train, never the architecture; `custom_profile` derives
 one of your own from a built-in one.
@@ -15,10 +16,12 @@ import sys
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from helpers._plumbing.paths import BACKUPS, DATA_DIR_ENV, MODELS, RESULTS, data_dir, project_root  # noqa: F401
+
 # What the notebooks produce, kept on Drive by `keep_data_on_drive`; downloads and reviews stay local.
-DRIVE_KEPT = ("models", "backups", "results")
+DRIVE_KEPT = (MODELS, BACKUPS, RESULTS)
 DRIVE_FOLDER = "/content/drive/MyDrive/seq-models-course"
-PROFILE_ENV, DATA_DIR_ENV, SEED_ENV = "COURSE_PROFILE", "COURSE_DATA_DIR", "COURSE_SEED"
+PROFILE_ENV, SEED_ENV = "COURSE_PROFILE", "COURSE_SEED"
 DEFAULT_PROFILE = "quick"
 MAX_TOKENS = 20_000  # vocabulary size of every model: the textbook's
 DATA_SEED = 1337  # the textbook's seed: the validation split and the samples of the smaller profiles
@@ -106,7 +109,8 @@ def profile_name(profile: Profile | str) -> str:
     if isinstance(profile, Profile):
         return profile.name
     if not isinstance(profile, str) or not profile.strip():
-        raise TypeError(f"expected a profile or its name, got {type(profile).__name__} {profile!r}: pass PROFILE.name")
+        raise TypeError(f"expected a profile or its name, got {type(profile).__name__} {profile!r}: "
+                        "pass PROFILE (a Profile) or a profile's name")
     return profile.strip()
 
 
@@ -148,28 +152,6 @@ def _check_setting(setting: str, value: object) -> None:
         raise ValueError(f"{setting}={value!r}: give a whole number of 1 or more"
                          + (" (or None: " + ("train every epoch)" if setting == "patience" else "every review)")
                             if optional else ""))
-
-
-def project_root() -> Path | None:
-    """The course checkout this package was installed from, or None for a plain install."""
-    root = Path(__file__).resolve().parents[1]
-    return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
-
-
-def data_dir() -> Path:
-    """The folder for downloads, extracted data, checkpoints and results, created if missing:
-    $COURSE_DATA_DIR, else `data/` in the course checkout, else `data/` in the current folder."""
-    configured = os.environ.get(DATA_DIR_ENV)
-    if configured:
-        path = Path(configured).expanduser()
-    else:
-        root = project_root()
-        path = (root if root is not None else Path.cwd()) / "data"
-    if path.exists() and not path.is_dir():
-        raise NotADirectoryError(f"the course's data folder {path} is a file: move that file away, or set "
-                                 f"${DATA_DIR_ENV} to a folder (one that does not exist yet is created)")
-    path.mkdir(parents=True, exist_ok=True)
-    return path.resolve()
 
 
 def keep_data_on_drive(keep: bool, folder: Path | None = None) -> Path | None:

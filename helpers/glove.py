@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from helpers.config import MAX_TOKENS
-from helpers.fetch import FetchFailed, Source, fetch, source_from_env
-from helpers.storage import data_lock
+from helpers._plumbing.fetch import FetchFailed, Source, fetch, source_from_env
+from helpers._plumbing.storage import data_lock
 
 # The official archive: 862,182,613 bytes, with glove.6B.{50,100,200,300}d.txt.
 GLOVE_SOURCE = Source(

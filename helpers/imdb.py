@@ -8,7 +8,7 @@
 
 `reviews_dir(profile)` returns that folder, or a seeded, class-balanced sample of it for the
 smaller profiles. One process at a time prepares them, and a folder is reused only if it
-matches the manifest written beside it (see `storage`); otherwise it is made again.
+matches the manifest written beside it (see `helpers._plumbing.storage`); otherwise it is made again.
 `training_sample(folder, reviews)` picks fewer training reviews of such a folder, for a
 learning curve.
 """
@@ -24,9 +24,10 @@ import tarfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from helpers.config import DATA_SEED, Profile, as_profile, data_dir
-from helpers.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
-from helpers.storage import atomic_path, data_lock, folder_differences, folder_manifest, read_manifest, write_manifest
+from helpers.config import DATA_SEED, Profile, as_profile
+from helpers._plumbing.paths import reviews_root, subset_dir
+from helpers._plumbing.fetch import FetchFailed, Source, fetch, sha256_of, source_from_env
+from helpers._plumbing.storage import atomic_path, data_lock, folder_differences, folder_manifest, read_manifest, write_manifest
 
 # The official archive: 84,125,825 bytes.
 IMDB_SOURCE = Source(
@@ -65,7 +66,7 @@ def prepare_imdb(source: Source | None = None, root: Path | None = None) -> Path
     UnsafeArchive, CorruptArchive, ExtractionFailed, or DamagedData (damaged, and no archive),
     each saying what to do. `source` defaults to the official archive or $IMDB_SOURCE.
     """
-    root = root or data_dir() / "aclImdb"
+    root = root or reviews_root()
     with data_lock(LOCK):
         problem = folder_differences(root)
         if not problem:
@@ -170,7 +171,7 @@ def reviews_dir(profile: Profile | str) -> Path:
         if profile.uses_every_review:
             return root
         sizes = {"train": profile.train_per_class, "val": profile.val_per_class, "test": profile.test_per_class}
-        target = data_dir() / "subsets" / "-".join([profile.name, *(str(n) for n in sizes.values())])
+        target = subset_dir("-".join([profile.name, *(str(n) for n in sizes.values())]))
         origin = read_manifest(root)["digest"]
         problem = folder_differences(target, origin=origin)
         if not problem:

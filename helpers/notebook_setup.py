@@ -1,35 +1,22 @@
 """What the setup cell of every notebook reports: profile, versions, device, time estimates.
 
-Importing it imports TensorFlow quietly (`native_log`), so the setup cell imports it before
-`keras`. The estimates scale the seconds per epoch of the committed reference runs
+It only reports: TensorFlow's quiet import, the device and determinism come from the runtime
+module (`helpers._plumbing.runtime`), which importing this one imports, so the setup cell
+imports it before `keras`. The estimates scale the seconds per epoch of the committed reference runs
 (`data/reference/`, a 2-core CPU) to the profile's data.
 """
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
 from helpers.catalogue import COURSE_MODELS
 from helpers.config import PROFILES, Profile, as_profile
 from helpers.imdb import VAL_FRACTION
-from helpers.native_log import import_tensorflow_quietly
+from helpers._plumbing.runtime import describe_device, enable_determinism, has_gpu, keras, tf
 from helpers.reference import load_reference
 
-tf = import_tensorflow_quietly()
-import keras  # noqa: E402  (after TensorFlow, quietly)
-
 OFFICIAL_TRAIN_REVIEWS = 25_000  # the archive's train split, before validation is taken from it
-
-
-def describe_device() -> str:
-    """'GPU (name)' for the first GPU the Keras backend trains on (JAX's own on JAX), else 'CPU (n cores)'."""
-    name = _gpu_name()
-    return f"GPU ({name})" if name else f"CPU ({os.cpu_count()} cores)"
-
-
-def has_gpu() -> bool:
-    return _gpu_name() is not None
 
 
 def report_setup(profile: Profile | str) -> None:
@@ -45,13 +32,6 @@ def report_setup(profile: Profile | str) -> None:
         shown = ", ".join(f"{key} {_duration(seconds)}" for key, seconds in estimates if seconds is not None)
         print(f"No GPU: training times at most, measured on a 2-core CPU with TensorFlow and scaled to this "
               f"profile: {shown}")
-
-
-def enable_determinism() -> None:
-    """Make a re-run with the same seed repeat on the same machine: TensorFlow's op determinism
-    on that backend; nothing to do on JAX, which repeats itself on a CPU."""
-    if keras.backend.backend() == "tensorflow":
-        tf.config.experimental.enable_op_determinism()
 
 
 def estimate_cpu_seconds(profile: Profile | str, model_key: str) -> float | None:
@@ -81,16 +61,6 @@ def warn_if_slow(profile: Profile | str, model_key: str, limit_seconds: float = 
         print(f"No GPU found: training this model under the '{profile.name}' profile takes "
               f"{_duration(seconds)} on a 2-core CPU (measured with TensorFlow). Use a GPU (Colab: Runtime > "
               "Change runtime type), or pick the 'quick' profile in the setup cell.")
-
-
-def _gpu_name() -> str | None:
-    if keras.backend.backend() == "jax":
-        import jax
-
-        device = jax.devices()[0]
-        return device.device_kind if device.platform == "gpu" else None
-    gpus = tf.config.list_physical_devices("GPU")
-    return tf.config.experimental.get_device_details(gpus[0]).get("device_name", gpus[0].name) if gpus else None
 
 
 @cache

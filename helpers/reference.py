@@ -1,6 +1,7 @@
 """The reference results of a profile: a trusted run of every model, to set yours beside.
 
-`data/reference/<profile>.json`, committed with the course (and installed with the package),
+`data/reference/<profile>.json`, committed with the course (and installed with the package;
+a copy in the data folder's `reference/`, where `python -m helpers reference` records one, comes first),
 holds per model its parameter counts and test accuracy, and the tolerance the instructor's
 regression check allows (`helpers.instructor.regression`):
 
@@ -19,12 +20,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from helpers import catalogue
-from helpers.config import Profile, data_dir, profile_name, project_root
-from helpers.results import RunRecord, accuracy_interval, seconds_text, text_table
+from helpers.config import Profile, profile_name
+from helpers._plumbing import paths
+from helpers._plumbing.statistics import accuracy_interval
+from helpers._plumbing.tables import seconds_text, text_table
+from helpers.results import RunRecord
 
 PARAMETERS = ("params_total", "params_trainable")
 
@@ -42,23 +45,14 @@ class Reference:
 
 
 def reference_path(profile: Profile | str) -> Path:
-    """The reference file of `profile`: `data/reference/<profile>.json` of the course checkout,
-    or of the data folder; in a plain install (Colab) without one there, the installed copy."""
-    recorded = recorded_reference_path(profile)
-    if recorded.is_file() or project_root():
-        return recorded
-    try:
-        installed = Path(str(resources.files("helpers.reference_data") / recorded.name))
-    except ModuleNotFoundError:  # a copy of the package that was not installed
-        return recorded
-    return installed if installed.is_file() else recorded
+    """The reference file of `profile`: `reference/<profile>.json` of the data folder if there is
+    one, else the copy installed with the package (the course checkout's `data/reference/`)."""
+    return paths.reference_path(profile_name(profile))
 
 
 def recorded_reference_path(profile: Profile | str) -> Path:
-    """Where `python -m helpers reference` records one: `data/reference/` of the checkout
-    (of the data folder for a plain install)."""
-    root = project_root()
-    return (root / "data" if root else data_dir()) / "reference" / f"{profile_name(profile)}.json"
+    """Where `python -m helpers reference` records one: `reference/<profile>.json` of the data folder."""
+    return paths.recorded_reference_path(profile_name(profile))
 
 
 def load_reference(profile: Profile | str, path: Path | None = None) -> Reference:

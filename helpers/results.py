@@ -2,24 +2,23 @@
 
 A test accuracy carries a 95 % Wilson interval (the test set is a sample of reviews). Each record
 keeps which test reviews the model got right, so that two models are compared review by review
-(McNemar's exact test), which is sharper than setting their two intervals side by side.
+(McNemar's exact test), which is sharper than setting their two intervals side by side. The
+statistics themselves are in `helpers._plumbing.statistics`, the table layout in `helpers._plumbing.tables`.
 """
 
 from __future__ import annotations
 
-import base64
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from helpers import catalogue
-from helpers.config import Profile, data_dir, profile_name
-from helpers.records import load_entries, save_entry
-
-
-Z_95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
+from helpers.config import Profile, profile_name
+from helpers._plumbing import paths
+from helpers._plumbing.records import load_entries, save_entry
+from helpers._plumbing.statistics import accuracy_interval, mcnemar_exact, unpacked_bits
+from helpers._plumbing.tables import seconds_text, text_table
 
 
 @dataclass
@@ -53,17 +52,6 @@ class RunRecord:
         return accuracy_interval(self.test_accuracy, self.test_reviews) if self.test_reviews else None
 
 
-def accuracy_interval(accuracy: float, reviews: int, z: float = Z_95) -> tuple[float, float]:
-    """The Wilson score interval (95 % by default) of an accuracy measured on `reviews` reviews:
-    unlike accuracy ± z·√(p(1−p)/n), it stays inside [0, 1]. ValueError for no reviews, or an
-    accuracy outside [0, 1]."""
-    if reviews <= 0 or not 0 <= accuracy <= 1:
-        raise ValueError(f"an accuracy in [0, 1] on at least one review is needed, got {accuracy} on {reviews}")
-    centre = (accuracy + z**2 / (2 * reviews)) / (1 + z**2 / reviews)
-    half = z / (1 + z**2 / reviews) * math.sqrt(accuracy * (1 - accuracy) / reviews + z**2 / (4 * reviews**2))
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 @dataclass(frozen=True)
 class Comparison:
     """Two models on the same test reviews: the gap of their accuracies, the reviews only one of
@@ -79,17 +67,11 @@ class Comparison:
         return self.p_value < 0.05
 
 
-def correct_bits(correct: np.ndarray) -> str:
-    """Per-review right (True) or wrong (False), packed into a short text for a run record."""
-    return base64.b64encode(np.packbits(np.asarray(correct, dtype=bool)).tobytes()).decode("ascii")
-
-
 def review_correctness(record: RunRecord) -> np.ndarray | None:
     """Which test reviews `record`'s model got right, or None for a record that did not keep it."""
     if record.test_correct is None or not record.test_reviews:
         return None
-    packed = np.frombuffer(base64.b64decode(record.test_correct), dtype=np.uint8)
-    return np.unpackbits(packed)[: record.test_reviews].astype(bool)
+    return unpacked_bits(record.test_correct, record.test_reviews)
 
 
 def paired_comparison(first: RunRecord, second: RunRecord) -> Comparison:
@@ -103,9 +85,8 @@ def paired_comparison(first: RunRecord, second: RunRecord) -> Comparison:
     if mine.shape != theirs.shape:
         raise ValueError(f"{first.model} and {second.model} were tested on different reviews ({mine.size} and {theirs.size})")
     only_first, only_second = int(np.sum(mine & ~theirs)), int(np.sum(~mine & theirs))
-    discordant, fewer = only_first + only_second, min(only_first, only_second)
-    tail = sum(math.comb(discordant, k) for k in range(fewer + 1)) / 2**discordant if discordant else 1.0
-    return Comparison(first.test_accuracy - second.test_accuracy, only_first, only_second, min(1.0, 2 * tail))
+    return Comparison(first.test_accuracy - second.test_accuracy, only_first, only_second,
+                      mcnemar_exact(only_first, only_second))
 
 
 def gap_summary(first: RunRecord, second: RunRecord) -> str:
@@ -118,18 +99,14 @@ def gap_summary(first: RunRecord, second: RunRecord) -> str:
             f"p = {paired.p_value:.2g}, {verdict}")
 
 
-def seconds_text(seconds: float) -> str:
-    """Seconds as the table shows them: one decimal under 10 s, whole seconds above."""
-    return f"{seconds:.1f}" if seconds < 10 else f"{seconds:.0f}"
-
-
 def results_path(profile: Profile | str) -> Path:
-    return data_dir() / "results" / f"{profile_name(profile)}.json"
+    """The run records of `profile` (a Profile or its name): `data/results/<profile>.json`."""
+    return paths.results_path(profile_name(profile))
 
 
 def record_run(record: RunRecord) -> Path:
     """Add `record` to its profile's results file, replacing an earlier run of the same model
-    (an unreadable file is kept aside, with a message: see `records`)."""
+    (an unreadable file is kept aside, with a message: see `helpers._plumbing.records`)."""
     path = results_path(record.profile)
     save_entry(path, record.model, record)
     return path
@@ -157,14 +134,6 @@ def results_table(profile: Profile | str) -> str:
                      f"{run.best_epoch} of {len(run.seconds_per_epoch)}", seconds_text(run.mean_seconds_per_epoch),
                      run.device))
     return f"Profile: {profile_name(profile)}\n" + text_table(rows)
-
-
-def text_table(rows: list[tuple[str, ...]]) -> str:
-    """Rows of cells as aligned plain-text columns, the first row a header ruled off below."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
 
 
 def _with_interval(run: RunRecord) -> str:

@@ -3,7 +3,7 @@
 The model is built in the notebook; `train_and_evaluate` does the rest the same way for every
 model, so that their results compare. A fit written by hand (notebook 2, the textbook's listing)
 is recorded with `EpochTimer` and `record_training`. `train_and_evaluate` backs the training up
-after every epoch (`BackupAndRestore` and the `epoch_log`, under `data/backups/`): a killed run
+after every epoch (`BackupAndRestore` and `helpers._plumbing.epoch_log`, under `data/backups/`): a killed run
 resumes from its last finished epoch when the notebook runs again, and ends as it would have.
 """
 
@@ -18,12 +18,14 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from helpers.config import SEED, Profile, data_dir
-from helpers.epoch_log import EpochLog, remove_backup
-from helpers.native_log import native_stderr_silenced
-from helpers.results import RunRecord, correct_bits, record_run, seconds_text
-from helpers.storage import LockHeld, data_lock
-from helpers.notebook_setup import describe_device, enable_determinism
+from helpers.config import SEED, Profile, as_profile, profile_name
+from helpers._plumbing.epoch_log import EpochLog, remove_backup
+from helpers._plumbing import paths
+from helpers._plumbing.runtime import describe_device, enable_determinism, native_stderr_silenced
+from helpers._plumbing.statistics import correct_bits
+from helpers._plumbing.tables import seconds_text
+from helpers.results import RunRecord, record_run
+from helpers._plumbing.storage import LockHeld, data_lock
 from helpers.text_data import CourseData
 
 
@@ -45,14 +47,16 @@ def seconds_per_step(model: keras.Model, batches: list, warmup: int = 1, repeats
     return min(passes)
 
 
-def checkpoint_path(profile_name: str, model_key: str) -> Path:
-    """Where the best epoch of a model is kept: `data/models/<profile>/<model>.keras`."""
-    return data_dir() / "models" / profile_name / f"{model_key}.keras"
+def checkpoint_path(profile: Profile | str, model_key: str) -> Path:
+    """Where the best epoch of a model of `profile` (a Profile or its name) is kept:
+    `data/models/<profile>/<model>.keras`."""
+    return paths.checkpoint_path(profile_name(profile), model_key)
 
 
-def backup_dir(profile_name: str, model_key: str) -> Path:
-    """Where an unfinished training keeps its state: `data/backups/<profile>/<model>/`."""
-    return data_dir() / "backups" / profile_name / model_key
+def backup_dir(profile: Profile | str, model_key: str) -> Path:
+    """Where an unfinished training of `profile` (a Profile or its name) keeps its state:
+    `data/backups/<profile>/<model>/`."""
+    return paths.backup_dir(profile_name(profile), model_key)
 
 
 def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, notes: dict[str, str] | None = None,
@@ -70,34 +74,23 @@ def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, not
     """
     enable_determinism()
     profile = data.profile
-    with _training_alone(profile.name, model_key):
-        checkpoint = checkpoint_path(profile.name, model_key)
-        checkpoint.parent.mkdir(parents=True, exist_ok=True)
-        backup = backup_dir(profile.name, model_key)
-        best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
-        stopper = early_stopping(profile)
-        log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
-        # The log before the backup: a kill between the two leaves the log one epoch ahead at
-        # most, and the resumed run drops that epoch from it.
-        callbacks = [best_epoch_saver, *([stopper] if stopper else []), log, keras.callbacks.BackupAndRestore(backup)]
-        with native_stderr_silenced():  # oneDNN's notes on first use of some kernels
-            model.fit(
-                data.train,
-                validation_data=data.val,
-                epochs=profile.epochs,
-                shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
-                callbacks=callbacks,
-                verbose=verbose,
-            )
-            best = keras.models.load_model(checkpoint)
-            correct, test_loss = _tested(best, data)
-        remove_backup(backup)
-        history = keras.callbacks.History()  # every epoch's, also those before a resume
-        history.epoch = list(range(len(log.epochs)))
-        history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
-        return record_training(
-            model_key, best, history, log.seconds, test_loss, float(np.mean(correct)), data, checkpoint, notes,
-            resumed_after_epoch=log.resumed_after_epoch, test_correct=correct,
+    checkpoint = checkpoint_path(profile, model_key)
+    checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    backup = backup_dir(profile, model_key)
+    best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
+    stopper = early_stopping(profile)
+    log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
+    # The log before the backup: a kill between the two leaves the log one epoch ahead at
+    # most, and the resumed run drops that epoch from it.
+    callbacks = [best_epoch_saver, *([stopper] if stopper else []), log, keras.callbacks.BackupAndRestore(backup)]
+    with native_stderr_silenced():  # oneDNN's notes on first use of some kernels
+        model.fit(
+            data.train,
+            validation_data=data.val,
+            epochs=profile.epochs,
+            shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
+            callbacks=callbacks,
+from helpers._plumbing.storage import LockHeld, data_lock
         )
 
 
@@ -115,9 +108,11 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
-def early_stopping(profile: Profile) -> keras.callbacks.EarlyStopping | None:
-    """The profile's early stopping on the validation loss, or None if it trains every epoch (no
-    `restore_best_weights`: the `ModelCheckpoint` beside it keeps the best epoch)."""
+def early_stopping(profile: Profile | str) -> keras.callbacks.EarlyStopping | None:
+    """The early stopping on the validation loss of `profile` (a Profile or a built-in profile's
+    name), or None if it trains every epoch (no `restore_best_weights`: the `ModelCheckpoint`
+    beside it keeps the best epoch)."""
+    profile = as_profile(profile)
     if profile.patience is None:
         return None
     return keras.callbacks.EarlyStopping(monitor="val_loss", patience=profile.patience)

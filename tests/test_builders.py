@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import helpers.notebook_setup  # noqa: F401  (imports TensorFlow quietly)
+import helpers._plumbing.runtime  # noqa: F401  (imports TensorFlow quietly)
 import keras
 from helpers.builders import bag_model, receptive_field
 

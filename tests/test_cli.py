@@ -58,7 +58,6 @@ def test_recording_a_reference_needs_no_lab_extra_and_says_when_there_are_no_run
 
 
 def test_a_check_without_a_reference_says_how_to_record_one(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("helpers.reference.project_root", lambda: None)  # the data folder's reference/, empty
     status, error = run_cli(["run", "--profile", "smoke", "--check", "01"], capsys)
     assert status == 1
     assert "no reference results for the 'smoke' profile" in error and "python -m helpers reference" in error

@@ -56,6 +56,18 @@ def test_custom_profile_keeps_its_results_apart(isolated_data_dir):
     assert checkpoint_path(profile.name, "masking").parent.name == "smoke-long"
 
 
+def test_paths_take_a_profile_or_its_name_and_refuse_anything_else(isolated_data_dir):
+    from helpers.results import results_path
+    from helpers.training import backup_dir, checkpoint_path
+
+    profile = custom_profile("smoke", "smoke-mine", epochs=3)
+    assert checkpoint_path(profile, "masking") == checkpoint_path("smoke-mine", "masking")
+    assert backup_dir(profile, "masking") == backup_dir("smoke-mine", "masking")
+    assert results_path(profile) == results_path("smoke-mine")
+    with pytest.raises(TypeError, match=r"pass PROFILE \(a Profile\) or a profile's name"):
+        checkpoint_path(6, "masking")
+
+
 @pytest.mark.parametrize(
     ("name", "changes", "message"),
     [
@@ -93,7 +105,7 @@ def test_a_profile_is_given_as_itself_its_name_or_none_for_the_active_one(monkey
 def test_anything_else_for_a_profile_says_what_to_pass(wrong):
     with pytest.raises(TypeError, match=r"pass a Profile \(such as get_profile\(\)\) or a profile's name"):
         as_profile(wrong)
-    with pytest.raises(TypeError, match="pass PROFILE.name"):
+    with pytest.raises(TypeError, match=r"pass PROFILE \(a Profile\) or a profile's name"):
         profile_name(wrong)
 
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import build_imdb_archive
 
 from helpers.config import Profile
-from helpers.fetch import ChecksumMismatch, Source, source_from_env
+from helpers._plumbing.fetch import ChecksumMismatch, Source, source_from_env
 from helpers.imdb import (
     IMDB_SOURCE,
     CorruptArchive,
@@ -25,7 +25,7 @@ from helpers.imdb import (
     prepare_imdb,
     reviews_dir,
 )
-from helpers.storage import manifest_path
+from helpers._plumbing.storage import manifest_path
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 

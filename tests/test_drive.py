@@ -6,7 +6,7 @@ import sys
 
 from helpers.config import DRIVE_KEPT, data_dir, keep_data_on_drive
 from helpers.results import results_path
-from helpers.storage import write_atomically
+from helpers._plumbing.storage import write_atomically
 from helpers.training import backup_dir, checkpoint_path
 
 

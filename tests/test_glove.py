@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import GLOVE_LINES, build_glove_zip
 
-from helpers.fetch import ChecksumMismatch, Source
+from helpers._plumbing.fetch import ChecksumMismatch, Source
 from helpers.glove import (
     GloveVectors,
     embedding_matrix,

@@ -11,7 +11,7 @@ import pytest
 from conftest import build_imdb_archive
 
 from helpers.config import Profile
-from helpers.fetch import ChecksumMismatch, Source, source_from_env
+from helpers._plumbing.fetch import ChecksumMismatch, Source, source_from_env
 from helpers.imdb import (
     IMDB_SOURCE,
     CorruptArchive,
@@ -22,7 +22,7 @@ from helpers.imdb import (
     split_validation,
     validation_names,
 )
-from helpers.storage import LOCKS
+from helpers._plumbing.storage import LOCKS
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 

@@ -13,7 +13,7 @@ import importlib
 import numpy as np
 import pytest
 
-import helpers.notebook_setup  # noqa: F401  (imports TensorFlow quietly)
+import helpers._plumbing.runtime  # noqa: F401  (imports TensorFlow quietly)
 import keras
 import tensorflow as tf
 from keras import layers

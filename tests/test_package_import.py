@@ -76,3 +76,39 @@ def test_notebook_setup_imports_tensorflow_without_its_start_up_lines():
     result = python("import helpers.notebook_setup, keras")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def notebook_imports() -> set[str]:
+    """The modules of the package that some notebook's code imports."""
+    import nbformat
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    modules, found = {module_name(p) for p in PACKAGE.rglob("*.py")}, set()
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for node in ast.walk(ast.parse(TransformerManager().transform_cell(cell.source))):
+                if isinstance(node, ast.Import):
+                    found |= {alias.name for alias in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return {name for name in found if name in modules}
+
+
+def test_the_package_lists_the_notebooks_modules_then_config_and_two_subpackages():
+    top = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__", "__main__", "config"}
+    imported = {name.split(".")[1] for name in notebook_imports() if name.count(".") == 1}
+    assert sorted(top - imported) == []  # a module no notebook imports belongs in helpers._plumbing
+    packages = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+    assert packages == {"instructor", "_plumbing"}
+    assert not any(name.startswith("helpers._plumbing") for name in notebook_imports())
+
+
+def test_only_the_notebooks_import_the_setup_cells_module():
+    importers = {name for name, imports in import_graph().items() if "helpers.notebook_setup" in imports}
+    for script in (ROOT / "benchmarks").glob("*.py"):
+        if "helpers.notebook_setup" in helpers_imports(script):
+            importers.add(f"benchmarks/{script.name}")
+    assert importers == set()
+    assert "helpers.notebook_setup" in notebook_imports()

@@ -82,7 +82,7 @@ def test_the_core_is_what_the_notebooks_and_their_helpers_import():
         imported[module.relative_to(ROOT / "helpers").as_posix()] = imported_packages(module.read_text(encoding="utf-8"))
     # Only the runner (and its progress display) needs the `lab` extra (traitlets comes with nbclient), and GloVe's
     # offline vectors the `glove-offline` one; each says what to install when it is missing.
-    # The one-hot layer and the setup report import JAX only on that backend, which needs the `jax`
+    # The one-hot layer and the runtime module (the device) import JAX only on that backend, which needs the `jax`
     # extra anyway. `keep_data_on_drive` imports google.colab only on Colab, which has it.
     allowed = {
         "config.py": core | {"google"},
@@ -90,7 +90,7 @@ def test_the_core_is_what_the_notebooks_and_their_helpers_import():
         "instructor/progress.py": core | requirement_names(extras["lab"]),
         "glove.py": core | requirement_names(extras["glove-offline"]),
         "one_hot.py": core | requirement_names(extras["jax"]),
-        "notebook_setup.py": core | requirement_names(extras["jax"]),
+        "_plumbing/runtime.py": core | requirement_names(extras["jax"]),
     }
     beyond = {name: sorted(packages - allowed.get(name, core)) for name, packages in imported.items()}
     assert {name: packages for name, packages in beyond.items() if packages} == {}

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from test_training_results import a_record
 
-from helpers.results import correct_bits, gap_summary, paired_comparison, review_correctness
+from helpers._plumbing.statistics import correct_bits
+from helpers.results import gap_summary, paired_comparison, review_correctness
 
 
 def with_correct(model: str, correct: list[bool]) -> object:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.records import load_entries, save_document, save_entry
+from helpers._plumbing.records import load_entries, save_document, save_entry
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -28,7 +28,7 @@ def test_processes_saving_at_once_each_keep_their_entries(tmp_path):
     path = tmp_path / "results" / "smoke.json"
     writer = (
         "import sys; from dataclasses import dataclass; from pathlib import Path\n"
-        "from helpers.records import save_entry\n"
+        "from helpers._plumbing.records import save_entry\n"
         "@dataclass\nclass Entry:\n    name: str\n    value: int\n"
         "for i in range(15):\n"
         "    save_entry(Path(sys.argv[1]), f'{sys.argv[2]}-{i}', Entry(sys.argv[2], i))\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.storage import atomic_path, data_lock, read_manifest, write_atomically, write_manifest
+from helpers._plumbing.storage import atomic_path, data_lock, read_manifest, write_atomically, write_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +50,7 @@ def test_manifest_is_read_back_and_an_unreadable_one_is_none(tmp_path):
 
 
 def test_second_process_waits_for_the_lock_and_says_so(isolated_data_dir):
-    waiter = "from helpers.storage import data_lock\nwith data_lock('reviews'):\n    print('got it')"
+    waiter = "from helpers._plumbing.storage import data_lock\nwith data_lock('reviews'):\n    print('got it')"
     with data_lock("reviews"):
         process = subprocess.Popen([sys.executable, "-c", waiter], cwd=ROOT, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)

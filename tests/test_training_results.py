@@ -74,7 +74,7 @@ def test_results_are_found_by_a_profile_or_its_name():
     record_run(a_record("masking", 0.8))
     assert load_runs(PROFILES["smoke"]) == load_runs("smoke")
     assert results_table(PROFILES["smoke"]) == results_table("smoke")
-    with pytest.raises(TypeError, match="pass PROFILE.name"):
+    with pytest.raises(TypeError, match=r"pass PROFILE \(a Profile\) or a profile's name"):
         load_runs(None)
 
 

@@ -18,9 +18,10 @@ from pathlib import Path
 from helpers.catalogue import COURSE_MODELS
 from helpers.config import Profile, profile_name
 from helpers.instructor.run_log import load_notebook_runs
-from helpers.records import save_document
+from helpers._plumbing.records import save_document
 from helpers.reference import PARAMETERS, Reference, load_reference, recorded_reference_path, reference_path
-from helpers.results import RunRecord, load_runs, text_table
+from helpers._plumbing.tables import text_table
+from helpers.results import RunRecord, load_runs
 
 # Accuracies are float32 and references keep 6 decimals: closer than this counts as equal.
 ROUNDING = 1e-6

@@ -14,8 +14,9 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from helpers.config import Profile, data_dir, profile_name
-from helpers.records import load_entries, save_entry
+from helpers.config import Profile, profile_name
+from helpers._plumbing import paths
+from helpers._plumbing.records import load_entries, save_entry
 
 GIB = 2**30
 
@@ -73,7 +74,7 @@ def peak_memory_bytes(pid: int) -> int | None:
 
 def notebook_runs_path(profile: Profile | str) -> Path:
     """The file of the notebook runs of `profile` (a Profile or a profile's name)."""
-    return data_dir() / "results" / f"{profile_name(profile)}-notebooks.json"
+    return paths.notebook_runs_path(profile_name(profile))
 
 
 def record_notebook_run(notebook: str, profile: Profile | str, minutes: float, peak_bytes: int | None) -> NotebookRun:

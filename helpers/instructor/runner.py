@@ -25,7 +25,8 @@ import nbformat
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 from traitlets.config import Config
 
-from helpers.config import PROFILE_ENV, Profile, as_profile, data_dir, project_root
+from helpers.config import PROFILE_ENV, Profile, as_profile, project_root
+from helpers._plumbing.paths import runs_dir
 from helpers.instructor.progress import ProgressClient, strip_ansi, tidy_outputs
 from helpers.instructor.run_log import record_notebook_run
 from helpers.results import results_table
@@ -73,7 +74,7 @@ def run_course(profile: Profile | str, wanted: list[str] | None = None, output: 
     profile = as_profile(profile)
     resolve_path_variables(os.environ, Path.cwd())  # before data_dir(), and before any kernel starts
     notebooks = select_notebooks(course_notebooks(), wanted or [])
-    output = (output or data_dir() / "runs" / profile.name).resolve()
+    output = (output or runs_dir(profile.name)).resolve()
     if output == notebooks[0].parent.resolve():
         raise ValueError("the output folder is the notebooks' own folder: pick another with --output")
     try:

@@ -12,7 +12,7 @@ import urllib.parse
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from helpers.config import data_dir
+from helpers._plumbing.paths import DOWNLOADS, data_dir, downloads_dir
 
 
 class ChecksumMismatch(ValueError):
@@ -63,7 +63,7 @@ def fetch(source: Source) -> Path:
         return _checked_local_file(source)
     import keras
 
-    target = data_dir() / "downloads" / source.filename
+    target = downloads_dir() / source.filename
     try:
         path = keras.utils.get_file(
             fname=source.filename,
@@ -71,7 +71,7 @@ def fetch(source: Source) -> Path:
             file_hash=source.sha256,
             hash_algorithm="sha256",
             cache_dir=str(data_dir()),
-            cache_subdir="downloads",
+            cache_subdir=DOWNLOADS,
         )
     except ValueError as error:
         if "hash does not match" not in str(error):

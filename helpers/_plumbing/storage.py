@@ -19,9 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from helpers.config import data_dir
-
-LOCKS = ".locks"
+from helpers._plumbing.paths import LOCKS, lock_path  # noqa: F401  (LOCKS: the folder's name)
 
 
 @contextmanager
@@ -31,7 +29,7 @@ def data_lock(name: str, wait: bool = True) -> Iterator[None]:
     that process (the system frees a dead process's lock)."""
     from filelock import FileLock, Timeout
 
-    path = data_dir() / LOCKS / f"{name}.lock"
+    path = lock_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     holder = path.with_suffix(".holder")  # beside the lock: acquiring empties the lock file itself
     lock = FileLock(path, is_singleton=True)

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from helpers.storage import data_lock, write_atomically
+from helpers._plumbing.storage import data_lock, write_atomically
 
 Entry = TypeVar("Entry")
 

@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf  # for the type of the datasets only
 from keras import ops
 
-from helpers.storage import write_atomically
+from helpers._plumbing.storage import write_atomically
 
 
 def remove_backup(backup: Path) -> None:
