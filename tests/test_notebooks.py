@@ -108,3 +108,11 @@ def test_setup_cell_on_colab_installs_from_the_course_address_and_explains_a_fai
     address = course_address(Path(__file__).resolve().parents[1])
     assert [name for name, _ in magics] == ["pip"]
     assert f"git+https://github.com/{address.repository}@{address.branch}" in magics[0][1]
+
+
+def test_nbval_markers_are_cell_tags_not_comments_in_the_learners_code():
+    """nbval reads `nbval-check-output` from a cell's tags, so the code a learner reads carries no marker."""
+    commented = [f"{path.stem}:{index}" for path in NOTEBOOKS for index, source in enumerate(code_cells(read(path)))
+                 if re.search(r"^\s*#\s*NBVAL_", source, re.M)]
+    checked = sum("nbval-check-output" in cell.metadata.get("tags", []) for path in NOTEBOOKS for cell in read(path).cells)
+    assert commented == [] and checked > 0
