@@ -68,29 +68,40 @@ def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, not
     giving the same loss and accuracy as `evaluate` and which reviews the model gets right. With
     the profile's `patience`, training stops once the validation loss has not improved for that
     many epochs. `verbose` is `fit`'s (0: no line per epoch, only the summary). An unfinished run
-    of the same model and profile is resumed; while another process trains it, RuntimeError says which, and nothing is written. On TensorFlow, ops run
-    deterministically from here on, so that a re-run with the same seed repeats on the same
-    machine (on JAX the seed suffices).
+    of the same model and profile is resumed; while another process trains it, RuntimeError
+    says which, and nothing is written. On TensorFlow, ops run deterministically from here on, so
+    that a re-run with the same seed repeats on the same machine (on JAX the seed suffices).
     """
     enable_determinism()
     profile = data.profile
-    checkpoint = checkpoint_path(profile, model_key)
-    checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    backup = backup_dir(profile, model_key)
-    best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
-    stopper = early_stopping(profile)
-    log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
-    # The log before the backup: a kill between the two leaves the log one epoch ahead at
-    # most, and the resumed run drops that epoch from it.
-    callbacks = [best_epoch_saver, *([stopper] if stopper else []), log, keras.callbacks.BackupAndRestore(backup)]
-    with native_stderr_silenced():  # oneDNN's notes on first use of some kernels
-        model.fit(
-            data.train,
-            validation_data=data.val,
-            epochs=profile.epochs,
-            shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
-            callbacks=callbacks,
-from helpers._plumbing.storage import LockHeld, data_lock
+    with _training_alone(profile.name, model_key):
+        checkpoint = checkpoint_path(profile.name, model_key)
+        checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        backup = backup_dir(profile.name, model_key)
+        best_epoch_saver = keras.callbacks.ModelCheckpoint(checkpoint, save_best_only=True)
+        stopper = early_stopping(profile)
+        log = EpochLog(backup / "epochs.json", best_epoch_saver, data.train, stopper)
+        # The log before the backup: a kill between the two leaves the log one epoch ahead at
+        # most, and the resumed run drops that epoch from it.
+        callbacks = [best_epoch_saver, *([stopper] if stopper else []), log, keras.callbacks.BackupAndRestore(backup)]
+        with native_stderr_silenced():  # oneDNN's notes on first use of some kernels
+            model.fit(
+                data.train,
+                validation_data=data.val,
+                epochs=profile.epochs,
+                shuffle=False,  # the training dataset reshuffles itself every epoch (and Keras warns otherwise)
+                callbacks=callbacks,
+                verbose=verbose,
+            )
+            best = keras.models.load_model(checkpoint)
+            correct, test_loss = _tested(best, data)
+        remove_backup(backup)
+        history = keras.callbacks.History()  # every epoch's, also those before a resume
+        history.epoch = list(range(len(log.epochs)))
+        history.history = {name: [epoch["logs"][name] for epoch in log.epochs] for name in log.metric_names}
+        return record_training(
+            model_key, best, history, log.seconds, test_loss, float(np.mean(correct)), data, checkpoint, notes,
+            resumed_after_epoch=log.resumed_after_epoch, test_correct=correct,
         )
 
 
