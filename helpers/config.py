@@ -71,7 +71,7 @@ PROFILES: dict[str, Profile] = {
         epochs=10, patience=3),  # the best epochs of the full reference (2, 4, 3, 10, 7; bags 2, 1) all kept
     "quick": Profile(
         "quick", "5,000 / 1,000 / 2,000 reviews, 200 tokens, 6 epochs (stopping early after 3 without "
-        "progress): the course in 6 to 10 min on a 2-core CPU",
+        "progress): the whole course in a quarter of an hour on a 2-core CPU",
         train_per_class=2_500, val_per_class=500, test_per_class=1_000, sequence_length=200, batch_size=32,
         # 3, not 2: in a quick reference GloVe's validation loss rose after epoch 3 and beat it
         # again only at epoch 6 (its best); a patience of 2 would have stopped after epoch 5.
