@@ -8,6 +8,7 @@ statistics themselves are in `helpers._plumbing.statistics`, the table layout in
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,16 @@ class RunRecord:
     @property
     def mean_seconds_per_epoch(self) -> float:
         return sum(self.seconds_per_epoch) / max(1, len(self.seconds_per_epoch))
+
+    def vocabulary(self) -> list[str]:
+        """The vocabulary the checkpoint reads (token of each index), kept beside it at recording:
+        no dataset to build again. FileNotFoundError, saying what to do, if it is not there."""
+        path = paths.vocabulary_path(Path(self.checkpoint))
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{path} is missing: run the notebook that trains '{self.model}' again, "
+                                    "which records the vocabulary beside its checkpoint") from None
 
     @property
     def test_interval(self) -> tuple[float, float] | None:

@@ -9,6 +9,7 @@ resumes from its last finished epoch when the notebook runs again, and ends as i
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from helpers._plumbing.runtime import describe_device, enable_determinism, nativ
 from helpers._plumbing.statistics import correct_bits
 from helpers._plumbing.tables import seconds_text
 from helpers.results import RunRecord, record_run
-from helpers._plumbing.storage import LockHeld, data_lock
+from helpers._plumbing.storage import LockHeld, data_lock, write_atomically
 from helpers.text_data import CourseData
 
 
@@ -148,7 +149,8 @@ def record_training(
 
     `model` is the best epoch as loaded back; `history` what `fit` returned (the best epoch is
     the lowest `val_loss`: KeyError without one); `seconds_per_epoch` an `EpochTimer`'s;
-    `test_loss` and `test_accuracy` the best epoch's on `data.test`. `test_correct` says which
+    `test_loss` and `test_accuracy` the best epoch's on `data.test`. The vocabulary goes beside
+    the checkpoint (`RunRecord.vocabulary`). `test_correct` says which
     test reviews it gets right (else `model` predicts them once more); `resumed_after_epoch` is
     set for a resumed training. The record goes to `data/results/<profile>.json`.
     """
@@ -165,6 +167,7 @@ def record_training(
         notes={**(notes or {}), "seed": str(SEED)}, test_reviews=len(correct),
         resumed_after_epoch=resumed_after_epoch, test_correct=correct_bits(correct),
     )
+    write_atomically(paths.vocabulary_path(checkpoint), json.dumps(data.vocabulary))  # for notebook 8, without the data
     record_run(record)
     print(_summary(record, profile))
     return record

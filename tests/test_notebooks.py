@@ -116,3 +116,9 @@ def test_nbval_markers_are_cell_tags_not_comments_in_the_learners_code():
                  if re.search(r"^\s*#\s*NBVAL_", source, re.M)]
     checked = sum("nbval-check-output" in cell.metadata.get("tags", []) for path in NOTEBOOKS for cell in read(path).cells)
     assert commented == [] and checked > 0
+
+
+def test_the_results_notebook_builds_no_dataset():
+    """Notebook 8 reads the records and checkpoints (vocabulary included), so it runs at once."""
+    results = next(path for path in NOTEBOOKS if path.stem.startswith("08_"))
+    assert not [source for source in code_cells(read(results)) if "load_course_data" in source]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from pathlib import Path
 from dataclasses import replace
 
 import numpy as np
@@ -163,7 +164,8 @@ def tiny_course_data(epochs: int = 3, patience: int | None = None, misleading_va
 
     profile = replace(PROFILES["smoke"], name="tiny", epochs=epochs, patience=patience)
     raw = tf.data.Dataset.from_tensor_slices((["a review"], [0])).batch(1)
-    return CourseData(profile, raw, raw, raw, None, batches(48), batches(16, misleading_val), batches(16))
+    vectorizer = keras.layers.TextVectorization(vocabulary=[f"w{i}" for i in range(2, 20)])  # ids 2–19, as above
+    return CourseData(profile, raw, raw, raw, vectorizer, batches(48), batches(16, misleading_val), batches(16))
 
 
 def tiny_model(learning_rate: float = 1e-3) -> keras.Model:
@@ -268,3 +270,12 @@ def test_seconds_per_step_counts_the_fastest_of_the_repeated_passes():
     batches = [(np.zeros((1, 4)), np.zeros(1))] * 3
     assert seconds_per_step(SlowFirstPass(), batches, warmup=1, repeats=2) < 0.025
     assert seconds_per_step(SlowFirstPass(), batches, warmup=1) >= 0.05
+
+
+def test_a_record_carries_the_vocabulary_its_checkpoint_reads_so_no_dataset_is_rebuilt(isolated_data_dir):
+    data = tiny_course_data()
+    record = train_and_evaluate(tiny_model(), data, "embeddings")
+    assert load_runs("tiny")["embeddings"].vocabulary() == data.vocabulary
+    Path(record.checkpoint).with_name("embeddings.vocabulary.json").unlink()
+    with pytest.raises(FileNotFoundError, match="run the notebook that trains 'embeddings' again"):
+        record.vocabulary()

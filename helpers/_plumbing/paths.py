@@ -64,6 +64,11 @@ def checkpoint_path(profile_name: str, model_key: str) -> Path:
     return data_dir() / MODELS / profile_name / f"{model_key}.keras"
 
 
+def vocabulary_path(checkpoint: Path) -> Path:
+    """The vocabulary a checkpoint reads, kept beside it: `data/models/<profile>/<model>.vocabulary.json`."""
+    return checkpoint.with_name(f"{checkpoint.stem}.vocabulary.json")
+
+
 def backup_dir(profile_name: str, model_key: str) -> Path:
     """Where an unfinished training keeps its state: `data/backups/<profile>/<model>/`."""
     return data_dir() / BACKUPS / profile_name / model_key
