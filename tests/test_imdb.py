@@ -22,7 +22,7 @@ from helpers.imdb import (
     split_validation,
     validation_names,
 )
-from helpers._plumbing.storage import LOCKS
+from helpers._plumbing.paths import LOCKS
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from helpers._plumbing.paths import LOCKS, lock_path  # noqa: F401  (LOCKS: the folder's name)
+from helpers._plumbing.paths import lock_path
 
 
 @contextmanager
