@@ -20,7 +20,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["COURSE_DATA_DIR"] = scratch
         from helpers.config import get_profile
-        from helpers.imdb import count_reviews, prepare_imdb, reviews_dir
+        from helpers.imdb import prepare_imdb, review_counts, reviews_dir
         from helpers.text_data import load_reviews, make_vectorizer, vectorize
 
         profile = get_profile(args.profile)
@@ -34,8 +34,8 @@ def main() -> None:
         start = time.perf_counter()
         folder = reviews_dir(profile)
         figures[f"sample the {profile.name} profile"] = time.perf_counter() - start
-        sizes = {split: sum(c.values()) for split, c in count_reviews(folder).items()}
-        raw = {split: load_reviews(folder / split, profile.batch_size, split == "train") for split in sizes}
+        sizes = review_counts(folder)
+        raw = {split: load_reviews(folder / split, profile.batch_size) for split in sizes}
         start = time.perf_counter()
         vectorizer = make_vectorizer(raw["train"], profile.sequence_length)
         figures[f"adapt TextVectorization on {sizes['train']:,} reviews"] = time.perf_counter() - start

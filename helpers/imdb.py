@@ -7,7 +7,7 @@
     aclImdb/test/{neg,pos}/*.txt    25,000 reviews
 
 `reviews_dir(profile)` returns that folder, or a seeded, class-balanced sample of it for the
-smaller profiles. One process at a time prepares them, and a folder is reused only if it
+smaller profiles, and `review_counts(folder)` the number of reviews of each split. One process at a time prepares them, and a folder is reused only if it
 matches the manifest written beside it (see `helpers._plumbing.storage`); otherwise it is made again.
 `training_sample(folder, reviews)` picks fewer training reviews of such a folder, for a
 learning curve.
@@ -152,10 +152,11 @@ def validation_names(names: list[str], fraction: float = VAL_FRACTION, seed: int
     return sorted(names[len(names) - int(fraction * len(names)) :])
 
 
-def count_reviews(root: Path) -> dict[str, dict[str, int]]:
-    """Return {split: {class: number of reviews}} for the splits present under `root`."""
-    return {split: {label: sum(1 for _ in (root / split / label).glob("*.txt")) for label in CLASSES}
-            for split in SPLITS if (root / split).is_dir()}
+def review_counts(folder: Path) -> dict[str, int]:
+    """Reviews per split of a prepared folder (`prepare_imdb`, `reviews_dir`), as its manifest
+    recorded them: the folder was checked against that manifest when it was handed out."""
+    manifest = read_manifest(folder) or {}
+    return {split: sum(manifest.get("counts", {}).get(split, {}).values()) for split in SPLITS}
 
 
 def reviews_dir(profile: Profile | str) -> Path:
@@ -167,15 +168,16 @@ def reviews_dir(profile: Profile | str) -> Path:
     """
     profile = as_profile(profile)
     with data_lock(LOCK):
-        root = prepare_imdb()
         if profile.uses_every_review:
-            return root
+            return prepare_imdb()
         sizes = {"train": profile.train_per_class, "val": profile.val_per_class, "test": profile.test_per_class}
         target = subset_dir("-".join([profile.name, *(str(n) for n in sizes.values())]))
-        origin = read_manifest(root)["digest"]
-        problem = folder_differences(target, origin=origin)
+        recorded = read_manifest(reviews_root())  # the sample's origin, without listing 50,000 reviews
+        problem = folder_differences(target, origin=recorded and recorded.get("digest"))
         if not problem:
             return target
+        root = prepare_imdb()
+        origin = read_manifest(root)["digest"]
         if target.exists():
             print(f"{problem}: copying the sample again …")
         with atomic_path(target) as partial:

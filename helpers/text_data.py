@@ -18,12 +18,13 @@ import numpy as np
 import tensorflow as tf
 
 from helpers.config import DATA_SEED, MAX_TOKENS, SEED, Profile, as_profile
-from helpers.imdb import CLASSES, count_reviews, reviews_dir, training_sample
+from helpers.imdb import CLASSES, SPLITS, review_counts, reviews_dir, training_sample
 
 
 @dataclass
 class CourseData:
-    """The datasets of one profile: raw `(text, label)` and integer `(tokens, label)` batches."""
+    """The datasets of one profile: raw `(text, label)` batches in file order, and integer
+    `(tokens, label)` batches, the training ones reshuffled at each epoch."""
 
     profile: Profile
     raw_train: tf.data.Dataset
@@ -44,24 +45,20 @@ class CourseData:
 def load_course_data(profile: Profile | str | None = None) -> CourseData:
     """Prepare and load the datasets of `profile`, a Profile or its name (default: the active one).
 
-    The vectorizer is adapted on, and the training batches are cached from, the training
-    reviews in file order; `raw_train` (shuffled) is for looking at reviews.
+    Each split is loaded once, in file order. The vectorizer is adapted on the training texts,
+    and the training batches, cached once vectorized, are reshuffled (seeded) at each epoch.
     """
     profile = as_profile(profile)
     folder = reviews_dir(profile)
-    raw_train, raw_val, raw_test = (
-        load_reviews(folder / split, profile.batch_size, shuffle=split == "train")
-        for split in ("train", "val", "test")
-    )
-    in_order = load_reviews(folder / "train", profile.batch_size)
-    vectorizer = make_vectorizer(in_order, profile.sequence_length)
-    sizes = {split: sum(per_class.values()) for split, per_class in count_reviews(folder).items()}
+    reviews = review_counts(folder)
+    raw_train, raw_val, raw_test = (load_reviews(folder / split, profile.batch_size) for split in SPLITS)
+    vectorizer = make_vectorizer(raw_train, profile.sequence_length)
     return CourseData(
         profile=profile, raw_train=raw_train, raw_val=raw_val, raw_test=raw_test, vectorizer=vectorizer,
-        train=vectorize(in_order, vectorizer, profile.batch_size, sizes["train"], shuffle=True),
-        val=vectorize(raw_val, vectorizer, profile.batch_size, sizes["val"]),
-        test=vectorize(raw_test, vectorizer, profile.batch_size, sizes["test"]),
-        reviews=sizes,
+        train=vectorize(raw_train, vectorizer, profile.batch_size, reviews["train"], shuffle=True),
+        val=vectorize(raw_val, vectorizer, profile.batch_size, reviews["val"]),
+        test=vectorize(raw_test, vectorizer, profile.batch_size, reviews["test"]),
+        reviews=reviews,
     )
 
 
@@ -83,13 +80,14 @@ def with_fewer_training_reviews(data: CourseData, reviews: int, seed: int = DATA
                    train=vectorize(raw_train, data.vectorizer, profile.batch_size, reviews, shuffle=True))
 
 
-def load_reviews(folder: Path, batch_size: int, shuffle: bool = False) -> tf.data.Dataset:
-    """Load `folder/{neg,pos}/*.txt` as `(text, label)` batches; label 1 is positive.
+def load_reviews(folder: Path, batch_size: int) -> tf.data.Dataset:
+    """Load `folder/{neg,pos}/*.txt` as `(text, label)` batches in file order (the negative
+    reviews first), the same at every pass; label 1 is positive.
 
     Bytes that are not valid UTF-8 are replaced by U+FFFD instead of failing later.
     """
     dataset = keras.utils.text_dataset_from_directory(
-        folder, batch_size=batch_size, class_names=["neg", "pos"], shuffle=shuffle, seed=SEED, verbose=False)
+        folder, batch_size=batch_size, class_names=["neg", "pos"], shuffle=False, verbose=False)
     return dataset.map(lambda text, label: (_valid_utf8(text), label))
 
 

@@ -2,7 +2,7 @@
 
 The model is built in the notebook; `train_and_evaluate` does the rest the same way for every
 model, so that their results compare. A fit written by hand (notebook 2, the textbook's listing)
-is recorded with `EpochTimer` and `record_training`. `train_and_evaluate` backs the training up
+runs inside `training_alone` and is recorded with `EpochTimer` and `record_training`. `train_and_evaluate` backs the training up
 after every epoch (`BackupAndRestore` and `helpers._plumbing.epoch_log`, under `data/backups/`): a killed run
 resumes from its last finished epoch when the notebook runs again, and ends as it would have.
 """
@@ -75,7 +75,7 @@ def train_and_evaluate(model: keras.Model, data: CourseData, model_key: str, not
     """
     enable_determinism()
     profile = data.profile
-    with _training_alone(profile.name, model_key):
+    with training_alone(profile, model_key):
         checkpoint = checkpoint_path(profile.name, model_key)
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
         backup = backup_dir(profile.name, model_key)
@@ -195,17 +195,19 @@ def _summary(record: RunRecord, profile: Profile) -> str:
 
 
 @contextmanager
-def _training_alone(profile_name: str, model_key: str) -> Iterator[None]:
-    """Hold the lock of this model's checkpoint, backup and record for the block; if another
-    process (a second kernel, `python -m helpers run`) trains the same model, raise RuntimeError
-    saying which and what to do, before anything is written."""
+def training_alone(profile: Profile | str, model_key: str) -> Iterator[None]:
+    """Keep the block the only training of this model of `profile` (a Profile or its name): if
+    another process (a second kernel, `python -m helpers run`) is training it, raise RuntimeError
+    saying which and what to do, before anything is written. The lock goes with the block, also
+    when it is interrupted."""
+    name = profile_name(profile)
     try:
-        with data_lock(f"training-{profile_name}-{model_key}", wait=False):
+        with data_lock(f"training-{name}-{model_key}", wait=False):
             yield
     except LockHeld as held:
         raise RuntimeError(
-            f"{model_key} of the '{profile_name}' profile is being trained by {held}; two trainings would "
+            f"{model_key} of the '{name}' profile is being trained by {held}; two trainings would "
             "overwrite each other's checkpoint and backup. Wait until it has finished (its record then shows "
-            "in the results), or stop it (interrupt that kernel, or the `python -m helpers run`) and run "
-            "this again: it resumes from that training's last finished epoch."
+            "in the results), or stop it (interrupt that kernel, or the `python -m helpers run`), then run "
+            "this again."
         ) from None

@@ -30,6 +30,12 @@ def review_name(identifier: int, label: str) -> str:
     return f"{identifier}_{rating}.txt"
 
 
+def count_reviews(root: Path) -> dict[str, dict[str, int]]:
+    """{split: {class: number of reviews}} of the splits under `root`, counted on disk."""
+    return {split: {label: sum(1 for _ in (root / split / label).glob("*.txt")) for label in ("neg", "pos")}
+            for split in ("train", "val", "test") if (root / split).is_dir()}
+
+
 def build_imdb_archive(
     path: Path,
     per_class: int = 10,

@@ -33,7 +33,7 @@ def course_data(tmp_path) -> CourseData:
             for number, text in enumerate(texts):
                 (folder / split / label / f"{number}_5.txt").write_text(text, encoding="utf-8")
     profile = replace(PROFILES["smoke"], name="tiny", batch_size=3)
-    raw = {split: load_reviews(folder / split, 3, shuffle=split == "train") for split in TEXTS}
+    raw = {split: load_reviews(folder / split, 3) for split in TEXTS}
     reviews = {split: sum(len(texts) for texts in classes.values()) for split, classes in TEXTS.items()}
     return CourseData(profile, raw["train"], raw["val"], raw["test"], None, None, None, None, reviews=reviews)
 
@@ -82,3 +82,14 @@ def test_integer_vectorizer_is_refused_with_what_to_do(course_data):
     vectorizer = keras.layers.TextVectorization(max_tokens=40, output_mode="int")
     with pytest.raises(ValueError, match='output_mode="multi_hot"'):
         multi_hot_data(course_data, vectorizer)
+
+
+def test_training_order_is_the_same_however_often_the_raw_reviews_were_read(course_data):
+    def first_epoch() -> list[bytes]:
+        bags = multi_hot_data(course_data, bigram_vectorizer(course_data))
+        return [row.tobytes() for vectors, _ in bags.train for row in vectors.numpy()]
+
+    first = first_epoch()
+    for _ in course_data.raw_train:  # a learner looking at the reviews between two runs of the cell
+        pass
+    assert first_epoch() == first

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build_imdb_archive
+from conftest import build_imdb_archive, count_reviews
 
 from helpers.config import Profile
 from helpers._plumbing.fetch import ChecksumMismatch, Source, source_from_env
@@ -16,13 +16,15 @@ from helpers.imdb import (
     IMDB_SOURCE,
     CorruptArchive,
     UnsafeArchive,
-    count_reviews,
     prepare_imdb,
+    review_counts,
     reviews_dir,
     split_validation,
     validation_names,
 )
+from helpers import imdb
 from helpers._plumbing.paths import LOCKS
+from helpers._plumbing.storage import read_manifest, write_manifest
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
 
@@ -158,6 +160,34 @@ def test_profile_sample_is_balanced_seeded_and_reused(archive, monkeypatch):
     first = listing(folder)
     shutil.rmtree(folder)
     assert listing(reviews_dir(tiny)) == first
+
+
+def test_an_intact_sample_is_handed_out_with_its_counts_without_listing_the_whole_archive(archive, monkeypatch):
+    path, sha256 = archive
+    monkeypatch.setenv("IMDB_SOURCE", str(path))
+    monkeypatch.setenv("IMDB_SHA256", sha256)
+    tiny = Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
+                   sequence_length=10, batch_size=2, epochs=1)
+    folder = reviews_dir(tiny)
+    with monkeypatch.context() as patched:
+        patched.setattr(imdb, "prepare_imdb", lambda *args: pytest.fail("the whole archive was checked again"))
+        assert reviews_dir(tiny) == folder
+    assert review_counts(folder) == {"train": 6, "val": 2, "test": 4}
+    assert review_counts(prepare_imdb()) == {"train": 16, "val": 4, "test": 20}
+
+
+def test_a_sample_of_other_reviews_than_the_prepared_ones_is_copied_again(archive, monkeypatch, capsys):
+    path, sha256 = archive
+    monkeypatch.setenv("IMDB_SOURCE", str(path))
+    monkeypatch.setenv("IMDB_SHA256", sha256)
+    tiny = Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
+                   sequence_length=10, batch_size=2, epochs=1)
+    folder = reviews_dir(tiny)
+    manifest = read_manifest(folder)
+    write_manifest(folder, {**manifest, "origin": "0" * 64})  # sampled from another archive
+    assert reviews_dir(tiny) == folder
+    assert "its origin changed: copying the sample again" in capsys.readouterr().out
+    assert read_manifest(folder)["origin"] == manifest["origin"]
 
 
 def test_local_source_checksum_is_read_from_sidecar_file(archive, monkeypatch):

@@ -35,7 +35,7 @@ if "DRIVE" in os.environ:  # a folder standing in for Google Drive
     keep_data_on_drive(True, Path(os.environ["DRIVE"]))
 keras.utils.set_random_seed(SEED)
 reviews = Path(sys.argv[1])
-raw = {split: load_reviews(reviews / split, 8, shuffle=split == "train") for split in ("train", "val", "test")}
+raw = {split: load_reviews(reviews / split, 8) for split in ("train", "val", "test")}
 vectorizer = make_vectorizer(raw["train"], sequence_length=12)
 sizes = {"train": 64, "val": 16, "test": 16}
 data = CourseData(

@@ -76,6 +76,26 @@ def test_loading_twice_gives_the_same_vocabulary_and_training_order(tmp_path, mo
     assert first_epoch() == first_epoch()
 
 
+def test_training_order_does_not_depend_on_how_often_the_raw_reviews_were_read(tmp_path, monkeypatch):
+    archive = tmp_path / "aclImdb_v1.tar.gz"
+    monkeypatch.setenv("IMDB_SOURCE", str(archive))
+    monkeypatch.setenv("IMDB_SHA256", build_imdb_archive(archive, per_class=20))
+    tiny = Profile("tiny", "test", 10, 2, 4, sequence_length=8, batch_size=4, epochs=1)
+
+    def texts(dataset: tf.data.Dataset) -> list[bytes]:
+        return [text for batch, _ in dataset for text in batch.numpy()]
+
+    def first_epoch(data: CourseData) -> list[list[int]]:
+        return [row.tolist() for tokens, _ in data.train for row in tokens.numpy()]
+
+    untouched, read_before = load_course_data(tiny), load_course_data(tiny)
+    passes = [texts(read_before.raw_train) for _ in range(3)]  # a learner looking, a notebook adapting again
+    assert passes[0] == passes[1] == passes[2]
+    assert first_epoch(read_before) == first_epoch(untouched)
+    assert read_before.reviews == {"train": 20, "val": 4, "test": 8} == {
+        split: len(texts(getattr(untouched, f"raw_{split}"))) for split in ("train", "val", "test")}
+
+
 def test_integer_batches_are_padded_and_know_their_length(reviews):
     dataset = load_reviews(reviews, batch_size=4)
     vectorizer = make_vectorizer(dataset, sequence_length=6)

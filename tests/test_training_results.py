@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from dataclasses import replace
@@ -24,7 +27,7 @@ from helpers.results import (
 )
 from helpers.text_data import CourseData
 from helpers.training import (
-    EpochTimer, backup_dir, checkpoint_path, record_training, seconds_per_step, train_and_evaluate,
+    EpochTimer, backup_dir, checkpoint_path, record_training, seconds_per_step, train_and_evaluate, training_alone,
 )
 
 pytestmark = pytest.mark.usefixtures("isolated_data_dir")
@@ -279,3 +282,49 @@ def test_a_record_carries_the_vocabulary_its_checkpoint_reads_so_no_dataset_is_r
     Path(record.checkpoint).with_name("embeddings.vocabulary.json").unlink()
     with pytest.raises(FileNotFoundError, match="run the notebook that trains 'embeddings' again"):
         record.vocabulary()
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from helpers.training import training_alone
+
+with training_alone("smoke", "one_hot"):  # as notebook 2 holds it around its fit
+    Path(sys.argv[1]).touch()
+    while not Path(sys.argv[2]).exists():
+        time.sleep(0.05)
+"""
+
+
+def hold_training(started: Path, done: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", HOLDER, str(started), str(done)], stderr=subprocess.PIPE, text=True,
+                            env=os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+
+
+def test_a_hand_written_training_beside_another_of_the_same_model_stops_saying_which(tmp_path):
+    started, done = tmp_path / "started", tmp_path / "done"
+    holder = hold_training(started, done)
+    try:
+        for _ in range(1200):
+            if started.exists() or holder.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert started.exists(), holder.communicate()[1][-3000:]
+        with pytest.raises(RuntimeError, match=f"one_hot of the 'smoke' profile is being trained by process {holder.pid} "):
+            with training_alone(PROFILES["smoke"], "one_hot"):
+                pytest.fail("a second training of the model started")
+        with training_alone("smoke", "one_hot_twin"):  # another model trains meanwhile
+            pass
+    finally:
+        done.touch()
+        holder.communicate(timeout=120)
+
+
+def test_an_interrupted_training_lets_the_next_one_start(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with training_alone("smoke", "one_hot"):
+            raise KeyboardInterrupt  # the learner stops the cell
+    (tmp_path / "done").touch()
+    after = hold_training(tmp_path / "started", tmp_path / "done")
+    assert after.wait(timeout=120) == 0, after.stderr.read()[-3000:]
+    assert (tmp_path / "started").exists()
