@@ -7,8 +7,9 @@
     aclImdb/test/{neg,pos}/*.txt    25,000 reviews
 
 `reviews_dir(profile)` returns that folder, or a seeded, class-balanced sample of it for the
-smaller profiles, and `review_counts(folder)` the number of reviews of each split. One process at a time prepares them, and a folder is reused only if it
-matches the manifest written beside it (see `helpers._plumbing.storage`); otherwise it is made again.
+smaller profiles, and `review_counts(folder)` the number of reviews of each split. One process
+at a time prepares them, and a folder is reused only if it matches the manifest written beside
+it (see `helpers._plumbing.storage`); otherwise it is made again.
 `training_sample(folder, reviews)` picks fewer training reviews of such a folder, for a
 learning curve.
 """

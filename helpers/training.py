@@ -2,9 +2,10 @@
 
 The model is built in the notebook; `train_and_evaluate` does the rest the same way for every
 model, so that their results compare. A fit written by hand (notebook 2, the textbook's listing)
-runs inside `training_alone` and is recorded with `EpochTimer` and `record_training`. `train_and_evaluate` backs the training up
-after every epoch (`BackupAndRestore` and `helpers._plumbing.epoch_log`, under `data/backups/`): a killed run
-resumes from its last finished epoch when the notebook runs again, and ends as it would have.
+runs inside `training_alone` and is recorded with `EpochTimer` and `record_training`.
+`train_and_evaluate` backs the training up after every epoch (`BackupAndRestore` and
+`helpers._plumbing.epoch_log`, under `data/backups/`): a killed run resumes from its last
+finished epoch when the notebook runs again, and ends as it would have.
 """
 
 from __future__ import annotations
