@@ -147,12 +147,17 @@ def test_interrupted_split_is_repaired_without_moving_files_twice(archive, tmp_p
     assert count_reviews(root)["train"] == {"neg": 8, "pos": 8}
 
 
-def test_profile_sample_is_balanced_seeded_and_reused(archive, monkeypatch):
+@pytest.fixture
+def tiny(archive, monkeypatch) -> Profile:
+    """A profile of 3 / 1 / 2 reviews per class, sampled from the test archive."""
     path, sha256 = archive
     monkeypatch.setenv("IMDB_SOURCE", str(path))
     monkeypatch.setenv("IMDB_SHA256", sha256)
-    tiny = Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
+    return Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
                    sequence_length=10, batch_size=2, epochs=1)
+
+
+def test_profile_sample_is_balanced_seeded_and_reused(tiny):
     folder = reviews_dir(tiny)
     assert count_reviews(folder) == {
         "train": {"neg": 3, "pos": 3}, "val": {"neg": 1, "pos": 1}, "test": {"neg": 2, "pos": 2}
@@ -162,12 +167,7 @@ def test_profile_sample_is_balanced_seeded_and_reused(archive, monkeypatch):
     assert listing(reviews_dir(tiny)) == first
 
 
-def test_an_intact_sample_is_handed_out_with_its_counts_without_listing_the_whole_archive(archive, monkeypatch):
-    path, sha256 = archive
-    monkeypatch.setenv("IMDB_SOURCE", str(path))
-    monkeypatch.setenv("IMDB_SHA256", sha256)
-    tiny = Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
-                   sequence_length=10, batch_size=2, epochs=1)
+def test_an_intact_sample_is_handed_out_with_its_counts_without_listing_the_whole_archive(tiny, monkeypatch):
     folder = reviews_dir(tiny)
     with monkeypatch.context() as patched:
         patched.setattr(imdb, "prepare_imdb", lambda *args: pytest.fail("the whole archive was checked again"))
@@ -176,12 +176,7 @@ def test_an_intact_sample_is_handed_out_with_its_counts_without_listing_the_whol
     assert review_counts(prepare_imdb()) == {"train": 16, "val": 4, "test": 20}
 
 
-def test_a_sample_of_other_reviews_than_the_prepared_ones_is_copied_again(archive, monkeypatch, capsys):
-    path, sha256 = archive
-    monkeypatch.setenv("IMDB_SOURCE", str(path))
-    monkeypatch.setenv("IMDB_SHA256", sha256)
-    tiny = Profile("tiny", "test", train_per_class=3, val_per_class=1, test_per_class=2,
-                   sequence_length=10, batch_size=2, epochs=1)
+def test_a_sample_of_other_reviews_than_the_prepared_ones_is_copied_again(tiny, capsys):
     folder = reviews_dir(tiny)
     manifest = read_manifest(folder)
     write_manifest(folder, {**manifest, "origin": "0" * 64})  # sampled from another archive
