@@ -2,8 +2,8 @@
 
 It only reports: TensorFlow's quiet import, the device and determinism come from the runtime
 module (`helpers._plumbing.runtime`), which importing this one imports, so the setup cell
-imports it before `keras`. The estimates scale the seconds per epoch of the committed reference runs
-(`data/reference/`, a 2-core CPU) to the profile's data.
+imports it before `keras`. The estimates scale the seconds per epoch of the committed reference
+runs (`data/reference/`, a 2-core CPU) to the profile's data.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The reference results of a profile: a trusted run of every model, to set yours beside.
 
 `data/reference/<profile>.json`, committed with the course (and installed with the package;
-a copy in the data folder's `reference/`, where `python -m helpers reference` records one, comes first),
-holds per model its parameter counts and test accuracy, and the tolerance the instructor's
+a copy in the data folder's `reference/`, where `python -m helpers reference` records one,
+comes first), holds per model its parameter counts and test accuracy, and the tolerance the instructor's
 regression check allows (`helpers.instructor.regression`):
 
     {"profile": "quick", "tolerance": 0.01, "tolerance_basis": "max - min of 3 runs on …",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -202,13 +202,14 @@ def training_alone(profile: Profile | str, model_key: str) -> Iterator[None]:
     saying which and what to do, before anything is written. The lock goes with the block, also
     when it is interrupted."""
     name = profile_name(profile)
-    try:
-        with data_lock(f"training-{name}-{model_key}", wait=False):
-            yield
-    except LockHeld as held:
-        raise RuntimeError(
-            f"{model_key} of the '{name}' profile is being trained by {held}; two trainings would "
-            "overwrite each other's checkpoint and backup. Wait until it has finished (its record then shows "
-            "in the results), or stop it (interrupt that kernel, or the `python -m helpers run`), then run "
-            "this again."
-        ) from None
+    with ExitStack() as held:
+        try:  # only taking the lock: a LockHeld from inside the block is not this one
+            held.enter_context(data_lock(f"training-{name}-{model_key}", wait=False))
+        except LockHeld as holder:
+            raise RuntimeError(
+                f"{model_key} of the '{name}' profile is being trained by {holder}; two trainings would "
+                "overwrite each other's checkpoint and backup. Wait until it has finished (its record then "
+                "shows in the results), or stop it (interrupt that kernel, or the `python -m helpers run`), "
+                "then run this again."
+            ) from None
+        yield
